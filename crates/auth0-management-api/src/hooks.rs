@@ -1,0 +1,107 @@
+//! The one handwritten part of this crate: what happens around every generated call.
+//!
+//! The generated [`Client`](crate::Client) carries an [`Inner`] value. When it holds a
+//! [`Transport`] (the ergonomic `auth0-management` crate supplies one: token source, retry
+//! policy, telemetry, tracing), every request is prepared and sent through it. Without one,
+//! requests go out as generated, with no `Authorization` header.
+//!
+//! Progenitor requires this impl to live in the crate that defines `Client` (orphan rule), so it
+//! stays here and stays small: the logic lives behind the trait.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use progenitor_client::{ClientHooks, ClientInfo, Error, OperationInfo};
+
+/// A boxed, `Send` future, as returned by [`Transport`] methods.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// What the generated client calls for every request.
+///
+/// Implementations decide how a request is authorized (`prepare`) and how it is sent
+/// (`execute`: retries, token refresh on 401, rate-limit handling).
+pub trait Transport: Send + Sync + 'static {
+    /// Adjusts the request before it is sent (for example, adds the `Authorization` header).
+    ///
+    /// An `Err` aborts the call before anything is sent; the message becomes
+    /// [`Error::Custom`]. It must never contain a secret.
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, Result<(), String>>;
+
+    /// Sends the request with `client` and returns the final response.
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: reqwest::Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, reqwest::Result<reqwest::Response>>;
+}
+
+/// The value the generated [`Client`](crate::Client) carries: an optional [`Transport`].
+#[derive(Clone, Default)]
+pub struct Inner {
+    transport: Option<Arc<dyn Transport>>,
+}
+
+impl Inner {
+    /// Routes every request of the client through `transport`.
+    pub fn new(transport: Arc<dyn Transport>) -> Self {
+        Self {
+            transport: Some(transport),
+        }
+    }
+
+    /// The transport, if one was set.
+    pub fn transport(&self) -> Option<&Arc<dyn Transport>> {
+        self.transport.as_ref()
+    }
+}
+
+impl fmt::Debug for Inner {
+    // A transport holds credentials: never print it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inner")
+            .field("transport", &self.transport.as_ref().map(|_| "<set>"))
+            .finish()
+    }
+}
+
+/// Progenitor adds `api-version: <info.version>` to every request; Auth0 does not read it.
+const PROGENITOR_API_VERSION_HEADER: &str = "api-version";
+
+impl ClientHooks<Inner> for crate::Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        request.headers_mut().remove(PROGENITOR_API_VERSION_HEADER);
+        match &self.inner().transport {
+            Some(transport) => transport
+                .prepare(request, info.operation_id)
+                .await
+                .map_err(Error::Custom),
+            None => Ok(()),
+        }
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match &self.inner().transport {
+            Some(transport) => {
+                transport
+                    .execute(self.client(), request, info.operation_id)
+                    .await
+            }
+            None => self.client().execute(request).await,
+        }
+    }
+}

@@ -1,0 +1,256 @@
+//! What happens around every generated call: authorization, default headers, the retry loop,
+//! the 401 refresh, tracing. This is the crate's implementation of the low-level crate's
+//! [`Transport`] hook.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use auth0_management_api::hooks::{BoxFuture, Transport};
+use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument as _;
+
+use crate::clock::Clock;
+use crate::error::{Error, RateLimit};
+use crate::retry::{self, RetryPolicy};
+use crate::token::{AccessToken, TokenSource, same_token};
+
+/// The state of one call made through [`ManagementClient::call`](crate::ManagementClient::call):
+/// where the transport leaves what the generated client's error type cannot carry.
+#[derive(Default)]
+pub(crate) struct CallContext {
+    /// A precise error (token failure, ...) that the generated layer only saw as a string.
+    error: Mutex<Option<Error>>,
+    /// The final response's status and rate-limit headers.
+    last: Mutex<Option<LastResponse>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LastResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) rate_limit: Option<RateLimit>,
+    pub(crate) retry_after: Option<Duration>,
+}
+
+tokio::task_local! {
+    static CALL: Arc<CallContext>;
+}
+
+impl CallContext {
+    /// Runs `fut` with a fresh context, returning its output and the context.
+    pub(crate) async fn scope<F: Future>(fut: F) -> (F::Output, Arc<CallContext>) {
+        let ctx = Arc::new(CallContext::default());
+        let out = CALL.scope(ctx.clone(), fut).await;
+        (out, ctx)
+    }
+
+    pub(crate) fn take_error(&self) -> Option<Error> {
+        self.error
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
+    }
+
+    pub(crate) fn last(&self) -> Option<LastResponse> {
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+fn record_error(e: Error) {
+    let _ = CALL.try_with(|c| {
+        *c.error.lock().unwrap_or_else(PoisonError::into_inner) = Some(e);
+    });
+}
+
+fn record_last(last: LastResponse) {
+    let _ = CALL.try_with(|c| {
+        *c.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(last);
+    });
+}
+
+/// The [`Transport`] the ergonomic client installs in the generated one.
+pub(crate) struct CoreTransport {
+    pub(crate) token_source: Arc<dyn TokenSource>,
+    /// Sent on every request unless the request already has the header.
+    pub(crate) headers: HeaderMap,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) clock: Arc<dyn Clock>,
+}
+
+impl fmt::Debug for CoreTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CoreTransport")
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `Bearer <token>` as a header value marked sensitive (hidden from `Debug`, never indexed by
+/// HTTP/2 header compression).
+fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
+    let mut v = HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
+        Error::Auth {
+            status: None,
+            error: None,
+            error_description: Some(
+                "the access token contains characters not allowed in an HTTP header".into(),
+            ),
+        }
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
+}
+
+/// The token a request carries, read back from its `Authorization` header.
+fn token_of(request: &Request) -> Option<AccessToken> {
+    request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(AccessToken::new)
+}
+
+impl CoreTransport {
+    /// Adds the default headers, the timeout and the `Authorization` header.
+    pub(crate) async fn authorize(&self, request: &mut Request) -> Result<(), Error> {
+        let headers = request.headers_mut();
+        for (name, value) in &self.headers {
+            if !headers.contains_key(name) {
+                headers.insert(name.clone(), value.clone());
+            }
+        }
+        if request.timeout().is_none() {
+            *request.timeout_mut() = self.timeout;
+        }
+        let token = self.token_source.token().await?;
+        request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
+        Ok(())
+    }
+
+    /// Sends with retries; on a 401, refreshes the token and sends once more.
+    pub(crate) async fn send(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+    ) -> reqwest::Result<Response> {
+        let idempotent = retry::is_idempotent(request.method());
+        let spare = request.try_clone();
+        let rejected = token_of(&request);
+        let (result, stats) =
+            retry::send(client, request, &self.retry, self.clock.as_ref(), idempotent).await;
+        let mut attempts = stats.attempts;
+        let result = match result {
+            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
+                match (spare, rejected) {
+                    (Some(mut again), Some(rejected)) => {
+                        match self.fresh_token(&rejected).await {
+                            Some(header) => {
+                                tracing::debug!("401: retrying once with a new token");
+                                again.headers_mut().insert(AUTHORIZATION, header);
+                                let (r, s) = retry::send(
+                                    client,
+                                    again,
+                                    &self.retry,
+                                    self.clock.as_ref(),
+                                    idempotent,
+                                )
+                                .await;
+                                attempts += s.attempts;
+                                r
+                            }
+                            None => Ok(resp),
+                        }
+                    }
+                    _ => Ok(resp),
+                }
+            }
+            other => other,
+        };
+        let span = tracing::Span::current();
+        span.record("attempts", attempts);
+        match &result {
+            Ok(resp) => {
+                span.record("status", resp.status().as_u16());
+                record_last(LastResponse {
+                    status: resp.status(),
+                    rate_limit: RateLimit::from_headers(resp.headers()),
+                    retry_after: retry::server_delay(resp.headers(), self.clock.system_now()),
+                });
+            }
+            Err(e) => {
+                tracing::debug!(error = %e, "request failed");
+            }
+        }
+        result
+    }
+
+    /// After a 401 for `rejected`: a header with a different token, or `None` (the source has
+    /// nothing newer, or failed; its error is recorded for the caller).
+    async fn fresh_token(&self, rejected: &AccessToken) -> Option<HeaderValue> {
+        self.token_source.invalidate(rejected);
+        match self.token_source.token().await {
+            Ok(t) if !same_token(&t, rejected) => match bearer(&t) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    record_error(e);
+                    None
+                }
+            },
+            Ok(_) => None,
+            Err(e) => {
+                record_error(e);
+                None
+            }
+        }
+    }
+}
+
+impl Transport for CoreTransport {
+    fn prepare<'a>(
+        &'a self,
+        request: &'a mut Request,
+        _operation_id: &'static str,
+    ) -> BoxFuture<'a, Result<(), String>> {
+        Box::pin(async move {
+            self.authorize(request).await.map_err(|e| {
+                let msg = e.to_string();
+                record_error(e);
+                msg
+            })
+        })
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
+        operation_id: &'static str,
+    ) -> BoxFuture<'a, reqwest::Result<Response>> {
+        let span = tracing::debug_span!(
+            "auth0_management.request",
+            method = %request.method(),
+            operation_id,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+        );
+        Box::pin(
+            async move {
+                let started = self.clock.now();
+                let result = self.send(client, request).await;
+                tracing::Span::current().record(
+                    "duration_ms",
+                    u64::try_from(self.clock.now().duration_since(started).as_millis())
+                        .unwrap_or(u64::MAX),
+                );
+                result
+            }
+            .instrument(span),
+        )
+    }
+}

@@ -1,0 +1,346 @@
+//! Puts each generated operation and type behind the cargo features of the API areas that use it.
+//!
+//! An area is a spec tag. An operation compiles with its tag's feature. A type compiles when some
+//! enabled area reaches it: the reach is computed on the generated code itself (which type names
+//! each item mentions), so it follows typify's naming of inline schemas and is never maintained
+//! by hand. Over-approximation is harmless (a type compiles when it need not); missing an edge is
+//! caught by the CI build of a single area.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use anyhow::{Context, Result, bail};
+use heck::ToSnakeCase;
+use quote::ToTokens;
+use serde_json::Value;
+
+/// API areas of the spec: tag -> operations, and the default set.
+pub struct Areas {
+    by_method: BTreeMap<String, String>,
+    tags: BTreeSet<String>,
+    defaults: Vec<String>,
+}
+
+impl Areas {
+    pub fn from_spec(spec: &Value, defaults: &[&str]) -> Result<Self> {
+        let mut by_method = BTreeMap::new();
+        let mut tags = BTreeSet::new();
+        for (path, item) in spec["paths"].as_object().context("no paths")? {
+            for (method, op) in item.as_object().context("path item")? {
+                let id = op["operationId"].as_str().context("operationId")?;
+                let tag = match op["tags"].as_array().map(Vec::as_slice) {
+                    Some([Value::String(t)]) => t.clone(),
+                    _ => bail!("{method} {path}: expected exactly one tag (its cargo feature)"),
+                };
+                if !tag.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                    bail!("tag {tag:?} is not usable as a cargo feature name");
+                }
+                if by_method.insert(method_name(id), tag.clone()).is_some() {
+                    bail!("two operations are both named {}", method_name(id));
+                }
+                tags.insert(tag);
+            }
+        }
+        for d in defaults {
+            if !tags.contains(*d) {
+                bail!("default area {d:?} is not a tag of the spec");
+            }
+        }
+        Ok(Self {
+            by_method,
+            tags,
+            defaults: defaults.iter().map(|s| s.to_string()).collect(),
+        })
+    }
+
+    /// The `[features]` table of the generated crate.
+    pub fn api_features(&self) -> String {
+        let mut s = String::from("[features]\ndefault = [\"default-areas\"]\n");
+        s += &format!("default-areas = {}\n", list(self.defaults.iter()));
+        s += &format!("full = {}\n", list(self.tags.iter()));
+        for t in &self.tags {
+            s += &format!("{t} = []\n");
+        }
+        s
+    }
+
+    /// The forwarding features of the ergonomic crate.
+    pub fn sdk_features(&self) -> String {
+        let mut s = format!("default-areas = {}\n", list(self.defaults.iter()));
+        s += &format!("full = {}\n", list(self.tags.iter()));
+        for t in &self.tags {
+            s += &format!("{t} = [\"auth0-management-api/{t}\"]\n");
+        }
+        s
+    }
+}
+
+fn list<'a>(items: impl Iterator<Item = &'a String>) -> String {
+    let items: Vec<_> = items.map(|i| format!("\"{i}\"")).collect();
+    format!("[{}]", items.join(", "))
+}
+
+/// The method name progenitor gives an operationId (its snake-case sanitizing).
+fn method_name(operation_id: &str) -> String {
+    operation_id
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
+        .to_snake_case()
+}
+
+/// Every identifier mentioned anywhere in a syntax node.
+fn idents_of(node: &impl ToTokens) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    walk_idents(node.to_token_stream(), &mut out);
+    out
+}
+
+// Walking tokens, not the syntax tree, also sees inside macro calls (e.g. `format!`).
+fn walk_idents(ts: proc_macro2::TokenStream, out: &mut BTreeSet<String>) {
+    for t in ts {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => {
+                out.insert(i.to_string());
+            }
+            proc_macro2::TokenTree::Group(g) => walk_idents(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// The type an item in `mod types` defines.
+fn defined(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(s) => Some(s.ident.to_string()),
+        syn::Item::Enum(e) => Some(e.ident.to_string()),
+        syn::Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The generated type an item in `mod types` is about: the type it defines, or for an impl its
+/// self type, or (for `impl From<Generated> for String`) the generated type in the trait.
+fn subject(item: &syn::Item, names: &BTreeSet<String>) -> Option<String> {
+    if let Some(d) = defined(item) {
+        return Some(d);
+    }
+    let syn::Item::Impl(i) = item else { return None };
+    if let syn::Type::Path(p) = &*i.self_ty
+        && let Some(last) = p.path.segments.last()
+        && names.contains(&last.ident.to_string())
+    {
+        return Some(last.ident.to_string());
+    }
+    let (path, _) = i.trait_.as_ref()?;
+    let mut mentioned = BTreeSet::new();
+    walk_idents(path.to_token_stream(), &mut mentioned);
+    mentioned.into_iter().find(|m| names.contains(m))
+}
+
+fn cfg_any(features: &BTreeSet<String>) -> syn::Attribute {
+    let names = features.iter();
+    if features.len() == 1 {
+        syn::parse_quote!(#[cfg(feature = #(#names)*)])
+    } else {
+        syn::parse_quote!(#[cfg(any(#(feature = #names),*))])
+    }
+}
+
+fn attrs_mut(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(s) => Some(&mut s.attrs),
+        syn::Item::Enum(e) => Some(&mut e.attrs),
+        syn::Item::Type(t) => Some(&mut t.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Fn(f) => Some(&mut f.attrs),
+        _ => None,
+    }
+}
+
+/// Gates the generated file; returns it and the number of types kept.
+pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
+    // 1. The type graph of `mod types`.
+    let types_mod = file
+        .items
+        .iter_mut()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|c| &mut c.1),
+            _ => None,
+        })
+        .context("no `mod types` in the generated code")?;
+    let names: BTreeSet<String> = types_mod.iter().filter_map(defined).collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in types_mod.iter() {
+        if let Some(s) = subject(item, &names) {
+            let refs: Vec<String> = idents_of(item)
+                .into_iter()
+                .filter(|i| names.contains(i) && *i != s)
+                .collect();
+            edges.entry(s).or_default().extend(refs);
+        }
+    }
+
+    // 2. Which areas reach each type, from the operations' signatures and bodies.
+    let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut seen_methods = BTreeSet::new();
+    for item in file.items.iter_mut() {
+        let syn::Item::Impl(imp) = item else { continue };
+        let is_client = matches!(&*imp.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"));
+        if !is_client || imp.trait_.is_some() {
+            continue;
+        }
+        for ii in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = ii else { continue };
+            if f.sig.asyncness.is_none() {
+                continue; // new(), new_with_client(), ...
+            }
+            let name = f.sig.ident.to_string();
+            let Some(tag) = areas.by_method.get(&name) else {
+                bail!("generated method {name} matches no operationId of the spec");
+            };
+            seen_methods.insert(name);
+            let tags = BTreeSet::from([tag.clone()]);
+            f.attrs.push(cfg_any(&tags));
+            let mut todo: Vec<String> =
+                idents_of(f).into_iter().filter(|i| names.contains(i)).collect();
+            while let Some(t) = todo.pop() {
+                let set = reach.entry(t.clone()).or_default();
+                if set.insert(tag.clone()) {
+                    todo.extend(edges.get(&t).into_iter().flatten().cloned());
+                }
+            }
+        }
+    }
+    if seen_methods.len() != areas.by_method.len() {
+        let missing: Vec<_> = areas
+            .by_method
+            .keys()
+            .filter(|m| !seen_methods.contains(*m))
+            .collect();
+        bail!("operations with no generated method: {missing:?}");
+    }
+
+    // 3. Gate (or drop) every type item; gate helper fns in nested modules by what they mention.
+    let mut kept = 0;
+    let types_mod = file
+        .items
+        .iter_mut()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|c| &mut c.1),
+            _ => None,
+        })
+        .expect("found above");
+    let mut out = Vec::with_capacity(types_mod.len());
+    for mut item in std::mem::take(types_mod) {
+        match subject(&item, &names) {
+            Some(s) => match reach.get(&s) {
+                None => continue, // no operation reaches it
+                Some(features) => {
+                    if defined(&item).is_some() {
+                        kept += 1;
+                    }
+                    if let Some(attrs) = attrs_mut(&mut item) {
+                        attrs.push(cfg_any(features));
+                    }
+                }
+            },
+            None => {
+                if let syn::Item::Mod(m) = &mut item
+                    && let Some((_, items)) = &mut m.content
+                {
+                    gate_helpers(items, &names, &reach);
+                }
+            }
+        }
+        out.push(item);
+    }
+    *types_mod = out;
+    Ok((file, kept))
+}
+
+/// Functions in helper modules (e.g. `defaults`) that mention a type compile with that type.
+fn gate_helpers(
+    items: &mut Vec<syn::Item>,
+    names: &BTreeSet<String>,
+    reach: &BTreeMap<String, BTreeSet<String>>,
+) {
+    items.retain_mut(|item| {
+        let mentioned: Vec<String> =
+            idents_of(item).into_iter().filter(|i| names.contains(i)).collect();
+        if mentioned.is_empty() {
+            return true;
+        }
+        let mut features = BTreeSet::new();
+        for m in &mentioned {
+            match reach.get(m) {
+                Some(f) => features.extend(f.iter().cloned()),
+                None => return false, // mentions a type that is dropped
+            }
+        }
+        if let Some(attrs) = attrs_mut(item) {
+            attrs.push(cfg_any(&features));
+        }
+        true
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names_follow_progenitor() {
+        assert_eq!(method_name("get_users-by-email"), "get_users_by_email");
+        assert_eq!(method_name("tenant_settings_route"), "tenant_settings_route");
+        assert_eq!(method_name("delete_client-grants_by_id"), "delete_client_grants_by_id");
+    }
+
+    #[test]
+    fn types_are_gated_by_the_areas_that_reach_them() {
+        let spec = serde_json::json!({"paths": {
+            "/a": {"get": {"operationId": "get_a", "tags": ["alpha"]}},
+            "/b": {"get": {"operationId": "get_b", "tags": ["beta"]}}
+        }});
+        let areas = Areas::from_spec(&spec, &["alpha"]).unwrap();
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                pub struct A { pub s: Shared }
+                pub struct B { pub s: Shared, pub o: Only }
+                pub struct Shared { pub x: i64 }
+                pub struct Only;
+                pub struct Orphan;
+                impl From<&A> for A { fn from(v: &A) -> A { todo!() } }
+                pub mod defaults { pub fn only() -> super::Only { super::Only } pub fn plain() -> i64 { 1 } }
+            }
+            pub struct Client;
+            impl Client {
+                pub fn new() -> Self { Client }
+                pub async fn get_a(&self) -> types::A { todo!() }
+                pub async fn get_b(&self) -> types::B { todo!() }
+            }
+        };
+        let (file, kept) = gate(file, &areas).unwrap();
+        let text = file.to_token_stream().to_string();
+        assert_eq!(kept, 4, "Orphan is dropped");
+        assert!(!text.contains("Orphan"));
+        assert!(text.contains(
+            "# [cfg (any (feature = \"alpha\" , feature = \"beta\"))] pub struct Shared"
+        ));
+        assert!(text.contains("# [cfg (feature = \"beta\")] pub struct Only"));
+        assert!(text.contains("# [cfg (feature = \"alpha\")] impl From < & A > for A"));
+        assert!(text.contains("# [cfg (feature = \"beta\")] pub fn only"));
+        assert!(text.contains("# [cfg (feature = \"alpha\")] pub async fn get_a"));
+        assert!(areas.api_features().contains("default-areas = [\"alpha\"]"));
+        assert!(areas.sdk_features().contains("beta = [\"auth0-management-api/beta\"]"));
+    }
+
+    #[test]
+    fn unknown_methods_fail() {
+        let spec = serde_json::json!({"paths": {"/a": {"get": {"operationId": "get_a", "tags": ["alpha"]}}}});
+        let areas = Areas::from_spec(&spec, &[]).unwrap();
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {}
+            impl Client { pub async fn get_z(&self) {} }
+        };
+        assert!(gate(file, &areas).is_err());
+    }
+}
