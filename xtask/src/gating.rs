@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use anyhow::{Context, Result, bail};
-use heck::ToSnakeCase;
+use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::ToTokens;
 use serde_json::Value;
 
@@ -231,6 +231,29 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
         .expect("found above");
     let mut out = Vec::with_capacity(types_mod.len());
     for mut item in std::mem::take(types_mod) {
+        if let syn::Item::Type(alias) = &mut item {
+            // Aliases (see slim.rs) compile with the type they name; no operation names them.
+            let mentioned: BTreeSet<String> = idents_of(&alias.ty)
+                .into_iter()
+                .filter(|i| names.contains(i))
+                .collect();
+            let mut features = BTreeSet::new();
+            let mut dropped = false;
+            for m in &mentioned {
+                match reach.get(m) {
+                    Some(f) => features.extend(f.iter().cloned()),
+                    None => dropped = true,
+                }
+            }
+            if dropped {
+                continue;
+            }
+            if !features.is_empty() {
+                alias.attrs.push(cfg_any(&features));
+            }
+            out.push(item);
+            continue;
+        }
         match subject(&item, &names) {
             Some(s) => match reach.get(&s) {
                 None => continue, // no operation reaches it
@@ -255,6 +278,43 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
     }
     *types_mod = out;
     Ok((file, kept))
+}
+
+/// Adds `pub type Alias = Target;` for every schema name that slim.rs folded away, so each
+/// schema name of the spec names a type. Returns how many were added.
+pub fn add_aliases(file: &mut syn::File, aliases: &crate::slim::Aliases) -> Result<usize> {
+    let types_mod = file
+        .items
+        .iter_mut()
+        .find_map(|i| match i {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|c| &mut c.1),
+            _ => None,
+        })
+        .context("no `mod types` in the generated code")?;
+    let names: BTreeSet<String> = types_mod.iter().filter_map(defined).collect();
+    let mut added = 0;
+    let mut push = |alias: &str, target: syn::Type, items: &mut Vec<syn::Item>| {
+        let ident = alias.to_upper_camel_case();
+        if names.contains(&ident) || !syn::parse_str::<syn::Ident>(&ident).is_ok() {
+            return; // typify already uses the name for something else
+        }
+        let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
+        let doc = format!("Schema `{alias}`: the same shape as the type it names.");
+        items.push(syn::parse_quote!(#[doc = #doc] pub type #ident = #target;));
+        added += 1;
+    };
+    for (alias, target) in &aliases.merged {
+        let target_ident = target.to_upper_camel_case();
+        if !names.contains(&target_ident) {
+            bail!("merged schema {alias}: its target {target} generated no type {target_ident}");
+        }
+        let t = syn::Ident::new(&target_ident, proc_macro2::Span::call_site());
+        push(alias, syn::parse_quote!(#t), types_mod);
+    }
+    for alias in &aliases.strings {
+        push(alias, syn::parse_quote!(::std::string::String), types_mod);
+    }
+    Ok(added)
 }
 
 /// Functions in helper modules (e.g. `defaults`) that mention a type compile with that type.

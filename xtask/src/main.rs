@@ -8,7 +8,9 @@
 
 mod build_bench;
 mod codegen;
+mod contract_calls;
 mod gating;
+mod slim;
 mod spec_sync;
 
 use std::path::{Path, PathBuf};
