@@ -52,16 +52,34 @@ pub fn run(root: &Path, out: Option<&Path>) -> Result<()> {
     let mut rows = vec![];
     for s in SCENARIOS {
         eprintln!("build-bench: {} (dependencies first)", s.name);
-        cargo(root, &target, &["build", "-p", "auth0-management"], s.features, false)?;
         cargo(
             root,
             &target,
-            &["clean", "-p", "auth0-management", "-p", "auth0-management-api"],
+            &["build", "-p", "auth0-management"],
+            s.features,
+            false,
+        )?;
+        cargo(
+            root,
+            &target,
+            &[
+                "clean",
+                "-p",
+                "auth0-management",
+                "-p",
+                "auth0-management-api",
+            ],
             &[],
             false,
         )?;
-        let m = cargo(root, &target, &["build", "-p", "auth0-management"], s.features, true)?
-            .context("timed run")?;
+        let m = cargo(
+            root,
+            &target,
+            &["build", "-p", "auth0-management"],
+            s.features,
+            true,
+        )?
+        .context("timed run")?;
         let (ops, types) = count_items(&generated, s.areas);
         rows.push(format!(
             "| {} | {:.1} | {:.0} | {ops} | {types} |",
@@ -70,8 +88,14 @@ pub fn run(root: &Path, out: Option<&Path>) -> Result<()> {
     }
     eprintln!("build-bench: clean build with dependencies (default features)");
     cargo(root, &target, &["clean"], &[], false)?;
-    let clean = cargo(root, &target, &["build", "-p", "auth0-management"], &[], true)?
-        .context("timed run")?;
+    let clean = cargo(
+        root,
+        &target,
+        &["build", "-p", "auth0-management"],
+        &[],
+        true,
+    )?
+    .context("timed run")?;
 
     let rustc = Command::new("rustc").arg("--version").output()?;
     let table = format!(
@@ -141,7 +165,10 @@ fn cargo(
 fn parse_clock(s: &str) -> Result<f64> {
     let mut total = 0.0;
     for part in s.split(':') {
-        total = total * 60.0 + part.parse::<f64>().with_context(|| format!("clock {s:?}"))?;
+        total = total * 60.0
+            + part
+                .parse::<f64>()
+                .with_context(|| format!("clock {s:?}"))?;
     }
     Ok(total)
 }
@@ -155,7 +182,9 @@ fn count_items(generated: &str, areas: Option<&[&str]>) -> (usize, usize) {
         let on = l.starts_with("#[cfg(")
             && areas.is_none_or(|a| a.iter().any(|f| l.contains(&format!("feature = \"{f}\""))));
         match lines.peek() {
-            Some(next) if on && (next.starts_with("pub struct") || next.starts_with("pub enum")) => {
+            Some(next)
+                if on && (next.starts_with("pub struct") || next.starts_with("pub enum")) =>
+            {
                 types += 1
             }
             Some(next) if on && next.starts_with("pub async fn") => ops += 1,

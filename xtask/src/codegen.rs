@@ -140,7 +140,10 @@ pub fn generate(root: &Path) -> Result<Output> {
     ] {
         let text = std::fs::read_to_string(root.join(manifest))
             .with_context(|| format!("reading {manifest}"))?;
-        files.insert(PathBuf::from(manifest), replace_block(&text, &block, manifest)?);
+        files.insert(
+            PathBuf::from(manifest),
+            replace_block(&text, &block, manifest)?,
+        );
     }
     Ok(Output {
         files,
@@ -157,7 +160,11 @@ pub fn generate(root: &Path) -> Result<Output> {
 /// here and handwritten in `auth0-management`; the spec file itself keeps them.
 fn progenitor_view(mut spec: Value) -> Result<(Value, Vec<String>)> {
     let mut skipped = vec![];
-    for (_, item) in spec["paths"].as_object_mut().context("no paths")?.iter_mut() {
+    for (_, item) in spec["paths"]
+        .as_object_mut()
+        .context("no paths")?
+        .iter_mut()
+    {
         let item = item.as_object_mut().context("path item")?;
         item.retain(|_, op| {
             let multipart = op["requestBody"]["content"]
@@ -173,8 +180,8 @@ fn progenitor_view(mut spec: Value) -> Result<(Value, Vec<String>)> {
 }
 
 fn run_progenitor(spec: &Value) -> Result<syn::File> {
-    let api: openapiv3::OpenAPI =
-        serde_json::from_value(spec.clone()).context("the spec is not OpenAPI 3.0 as openapiv3 reads it")?;
+    let api: openapiv3::OpenAPI = serde_json::from_value(spec.clone())
+        .context("the spec is not OpenAPI 3.0 as openapiv3 reads it")?;
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
@@ -225,7 +232,10 @@ mod tests {
     fn replace_block_keeps_the_rest() {
         let text = format!("[features]\nx = []\n{BEGIN}\nold\n{END}\ny = []\n");
         let out = replace_block(&text, "new = []\n", "t").unwrap();
-        assert_eq!(out, format!("[features]\nx = []\n{BEGIN}\nnew = []\n{END}\ny = []\n"));
+        assert_eq!(
+            out,
+            format!("[features]\nx = []\n{BEGIN}\nnew = []\n{END}\ny = []\n")
+        );
         assert!(replace_block("nothing", "", "t").is_err());
     }
 }

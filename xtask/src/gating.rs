@@ -31,7 +31,10 @@ impl Areas {
                     Some([Value::String(t)]) => t.clone(),
                     _ => bail!("{method} {path}: expected exactly one tag (its cargo feature)"),
                 };
-                if !tag.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+                if !tag
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                {
                     bail!("tag {tag:?} is not usable as a cargo feature name");
                 }
                 if by_method.insert(method_name(id), tag.clone()).is_some() {
@@ -123,7 +126,9 @@ fn subject(item: &syn::Item, names: &BTreeSet<String>) -> Option<String> {
     if let Some(d) = defined(item) {
         return Some(d);
     }
-    let syn::Item::Impl(i) = item else { return None };
+    let syn::Item::Impl(i) = item else {
+        return None;
+    };
     if let syn::Type::Path(p) = &*i.self_ty
         && let Some(last) = p.path.segments.last()
         && names.contains(&last.ident.to_string())
@@ -200,8 +205,10 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
             seen_methods.insert(name);
             let tags = BTreeSet::from([tag.clone()]);
             f.attrs.push(cfg_any(&tags));
-            let mut todo: Vec<String> =
-                idents_of(f).into_iter().filter(|i| names.contains(i)).collect();
+            let mut todo: Vec<String> = idents_of(f)
+                .into_iter()
+                .filter(|i| names.contains(i))
+                .collect();
             while let Some(t) = todo.pop() {
                 let set = reach.entry(t.clone()).or_default();
                 if set.insert(tag.clone()) {
@@ -295,7 +302,7 @@ pub fn add_aliases(file: &mut syn::File, aliases: &crate::slim::Aliases) -> Resu
     let mut added = 0;
     let mut push = |alias: &str, target: syn::Type, items: &mut Vec<syn::Item>| {
         let ident = alias.to_upper_camel_case();
-        if names.contains(&ident) || !syn::parse_str::<syn::Ident>(&ident).is_ok() {
+        if names.contains(&ident) || syn::parse_str::<syn::Ident>(&ident).is_err() {
             return; // typify already uses the name for something else
         }
         let ident = syn::Ident::new(&ident, proc_macro2::Span::call_site());
@@ -324,8 +331,10 @@ fn gate_helpers(
     reach: &BTreeMap<String, BTreeSet<String>>,
 ) {
     items.retain_mut(|item| {
-        let mentioned: Vec<String> =
-            idents_of(item).into_iter().filter(|i| names.contains(i)).collect();
+        let mentioned: Vec<String> = idents_of(item)
+            .into_iter()
+            .filter(|i| names.contains(i))
+            .collect();
         if mentioned.is_empty() {
             return true;
         }
@@ -350,8 +359,14 @@ mod tests {
     #[test]
     fn method_names_follow_progenitor() {
         assert_eq!(method_name("get_users-by-email"), "get_users_by_email");
-        assert_eq!(method_name("tenant_settings_route"), "tenant_settings_route");
-        assert_eq!(method_name("delete_client-grants_by_id"), "delete_client_grants_by_id");
+        assert_eq!(
+            method_name("tenant_settings_route"),
+            "tenant_settings_route"
+        );
+        assert_eq!(
+            method_name("delete_client-grants_by_id"),
+            "delete_client_grants_by_id"
+        );
     }
 
     #[test]
@@ -390,7 +405,11 @@ mod tests {
         assert!(text.contains("# [cfg (feature = \"beta\")] pub fn only"));
         assert!(text.contains("# [cfg (feature = \"alpha\")] pub async fn get_a"));
         assert!(areas.api_features().contains("default-areas = [\"alpha\"]"));
-        assert!(areas.sdk_features().contains("beta = [\"auth0-management-api/beta\"]"));
+        assert!(
+            areas
+                .sdk_features()
+                .contains("beta = [\"auth0-management-api/beta\"]")
+        );
     }
 
     #[test]

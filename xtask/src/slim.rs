@@ -41,7 +41,9 @@ fn is_bare_string(s: &Value) -> bool {
 }
 
 fn inline_bare_strings(spec: &mut Value, aliases: &mut Aliases) {
-    let Some(schemas) = spec["components"]["schemas"].as_object_mut() else { return };
+    let Some(schemas) = spec["components"]["schemas"].as_object_mut() else {
+        return;
+    };
     let bare: BTreeMap<String, Value> = schemas
         .iter()
         .filter(|(_, s)| is_bare_string(s))
@@ -51,7 +53,10 @@ fn inline_bare_strings(spec: &mut Value, aliases: &mut Aliases) {
     fn walk(v: &mut Value, bare: &BTreeMap<String, Value>) {
         match v {
             Value::Object(m) => {
-                if let Some(target) = m.get("$ref").and_then(Value::as_str).and_then(|r| bare.get(r))
+                if let Some(target) = m
+                    .get("$ref")
+                    .and_then(Value::as_str)
+                    .and_then(|r| bare.get(r))
                 {
                     let target = target.clone();
                     m.remove("$ref");
@@ -74,7 +79,9 @@ fn inline_bare_strings(spec: &mut Value, aliases: &mut Aliases) {
 
 fn merge_identical(spec: &mut Value, aliases: &mut Aliases) {
     loop {
-        let Some(schemas) = spec["components"]["schemas"].as_object() else { return };
+        let Some(schemas) = spec["components"]["schemas"].as_object() else {
+            return;
+        };
         let mut groups: BTreeMap<String, Vec<&String>> = BTreeMap::new();
         for (name, s) in schemas {
             groups.entry(canonical_json(s)).or_default().push(name);
@@ -168,7 +175,8 @@ mod tests {
         assert_eq!(aliases.merged["PartB"], "PartA");
         assert_eq!(aliases.merged["CreateThingResponse"], "GetThing");
         assert_eq!(
-            spec["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["$ref"],
+            spec["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+                ["$ref"],
             "#/components/schemas/GetThing"
         );
         assert_eq!(aliases.strings, ["Kind"]);

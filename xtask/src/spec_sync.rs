@@ -119,7 +119,13 @@ fn read_overlays(dir: &Path) -> Result<Vec<(String, Value)>> {
         .collect()
 }
 
-fn write_source_md(root: &Path, from: &str, sha: &str, upstream: &Value, spec: &Value) -> Result<()> {
+fn write_source_md(
+    root: &Path,
+    from: &str,
+    sha: &str,
+    upstream: &Value,
+    spec: &Value,
+) -> Result<()> {
     let version = upstream["info"]["version"].as_str().unwrap_or("?");
     let openapi = upstream["openapi"].as_str().unwrap_or("?");
     let from_name = Path::new(from)
@@ -127,7 +133,9 @@ fn write_source_md(root: &Path, from: &str, sha: &str, upstream: &Value, spec: &
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_else(|| from.to_string());
     let (paths, ops) = count_ops(spec);
-    let schemas = spec["components"]["schemas"].as_object().map_or(0, Map::len);
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .map_or(0, Map::len);
     let text = format!(
         "# Source of `management-api.json`
 
@@ -162,14 +170,22 @@ pub fn count_ops(spec: &Value) -> (usize, usize) {
     let ops = paths.map_or(0, |p| {
         p.values()
             .filter_map(Value::as_object)
-            .map(|item| item.keys().filter(|k| METHODS.contains(&k.as_str())).count())
+            .map(|item| {
+                item.keys()
+                    .filter(|k| METHODS.contains(&k.as_str()))
+                    .count()
+            })
             .sum()
     });
     (paths.map_or(0, Map::len), ops)
 }
 
 /// The whole pipeline on an in-memory document.
-pub fn normalize(mut spec: Value, overlays: &[(String, Value)], stats: &mut Stats) -> Result<Value> {
+pub fn normalize(
+    mut spec: Value,
+    overlays: &[(String, Value)],
+    stats: &mut Stats,
+) -> Result<Value> {
     let version = spec["openapi"].as_str().unwrap_or_default().to_string();
     if !(version.starts_with("3.1") || version.starts_with("3.0")) {
         bail!("unsupported OpenAPI version {version:?} (expected 3.0.x or 3.1.x)");
@@ -230,7 +246,11 @@ fn merge_overlay(spec: &mut Value, name: &str, overlay: &Value, stats: &mut Stat
             stats.add("overlay operations merged");
         }
     }
-    for (schema, body) in overlay["components"]["schemas"].as_object().into_iter().flatten() {
+    for (schema, body) in overlay["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
         let schemas = spec["components"]["schemas"]
             .as_object_mut()
             .context("spec has no components.schemas")?;
@@ -265,10 +285,14 @@ fn strip_servers(v: Value) -> Value {
 }
 
 fn normalize_paths(v: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(paths) = v else { bail!("paths is not an object") };
+    let Value::Object(paths) = v else {
+        bail!("paths is not an object")
+    };
     let mut out = Map::new();
     for (path, item) in paths {
-        let Value::Object(item) = item else { bail!("path {path} is not an object") };
+        let Value::Object(item) = item else {
+            bail!("path {path} is not an object")
+        };
         let mut new_item = Map::new();
         for (method, op) in item {
             if method == "parameters" {
@@ -287,7 +311,9 @@ fn normalize_paths(v: Value, stats: &mut Stats) -> Result<Value> {
 }
 
 fn normalize_operation(op: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(op) = op else { bail!("operation is not an object") };
+    let Value::Object(op) = op else {
+        bail!("operation is not an object")
+    };
     let mut out = Map::new();
     for (key, value) in op {
         match key.as_str() {
@@ -296,7 +322,9 @@ fn normalize_operation(op: Value, stats: &mut Stats) -> Result<Value> {
             }
             "summary" | "description" | "externalDocs" => stats.add("prose dropped"),
             "parameters" => {
-                let Value::Array(params) = value else { bail!("parameters is not an array") };
+                let Value::Array(params) = value else {
+                    bail!("parameters is not an array")
+                };
                 let params = params
                     .into_iter()
                     .map(|p| normalize_parameter(p, stats))
@@ -320,7 +348,9 @@ fn normalize_operation(op: Value, stats: &mut Stats) -> Result<Value> {
 }
 
 fn normalize_parameter(p: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(p) = p else { bail!("parameter is not an object") };
+    let Value::Object(p) = p else {
+        bail!("parameter is not an object")
+    };
     let mut out = Map::new();
     for (key, value) in p {
         match key.as_str() {
@@ -347,7 +377,9 @@ fn normalize_parameter(p: Value, stats: &mut Stats) -> Result<Value> {
 }
 
 fn normalize_request_body(body: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(body) = body else { bail!("requestBody is not an object") };
+    let Value::Object(body) = body else {
+        bail!("requestBody is not an object")
+    };
     let mut out = Map::new();
     for (key, value) in body {
         match key.as_str() {
@@ -356,7 +388,9 @@ fn normalize_request_body(body: Value, stats: &mut Stats) -> Result<Value> {
             }
             "description" => stats.add("prose dropped"),
             "content" => {
-                let Value::Object(content) = value else { bail!("content is not an object") };
+                let Value::Object(content) = value else {
+                    bail!("content is not an object")
+                };
                 let has_json = content.contains_key("application/json");
                 let mut kept = Map::new();
                 for (media, mt) in content {
@@ -381,7 +415,9 @@ fn normalize_request_body(body: Value, stats: &mut Stats) -> Result<Value> {
 }
 
 fn normalize_media_type(mt: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(mt) = mt else { bail!("media type is not an object") };
+    let Value::Object(mt) = mt else {
+        bail!("media type is not an object")
+    };
     let mut out = Map::new();
     for (key, value) in mt {
         match key.as_str() {
@@ -405,7 +441,9 @@ fn error_response() -> Value {
 }
 
 fn normalize_responses(v: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(responses) = v else { bail!("responses is not an object") };
+    let Value::Object(responses) = v else {
+        bail!("responses is not an object")
+    };
     let mut out = Map::new();
     let mut success_bodies = BTreeSet::new();
     for (code, response) in responses {
@@ -418,14 +456,18 @@ fn normalize_responses(v: Value, stats: &mut Stats) -> Result<Value> {
             stats.add("error responses given the shared ApiError schema");
             continue;
         }
-        let Value::Object(response) = response else { bail!("response is not an object") };
+        let Value::Object(response) = response else {
+            bail!("response is not an object")
+        };
         let mut new = Map::new();
         new.insert("description".into(), json!(""));
         for (key, value) in response {
             match key.as_str() {
                 "description" => stats.add("prose dropped"),
                 "content" => {
-                    let Value::Object(content) = value else { bail!("content is not an object") };
+                    let Value::Object(content) = value else {
+                        bail!("content is not an object")
+                    };
                     let mut kept = Map::new();
                     for (media, mt) in content {
                         match media.as_str() {
@@ -462,12 +504,16 @@ fn normalize_responses(v: Value, stats: &mut Stats) -> Result<Value> {
 }
 
 fn normalize_components(v: Value, stats: &mut Stats) -> Result<Value> {
-    let Value::Object(components) = v else { bail!("components is not an object") };
+    let Value::Object(components) = v else {
+        bail!("components is not an object")
+    };
     let mut out = Map::new();
     for (key, value) in components {
         match key.as_str() {
             "schemas" => {
-                let Value::Object(schemas) = value else { bail!("schemas is not an object") };
+                let Value::Object(schemas) = value else {
+                    bail!("schemas is not an object")
+                };
                 let mut new = Map::new();
                 for (name, schema) in schemas {
                     let schema = normalize_schema(schema, stats)
@@ -552,7 +598,9 @@ pub fn normalize_schema(v: Value, stats: &mut Stats) -> Result<Value> {
                         [one] => {
                             out.insert(key, (*one).clone());
                         }
-                        _ => bail!("type array with several non-null types {types:?} is not handled"),
+                        _ => {
+                            bail!("type array with several non-null types {types:?} is not handled")
+                        }
                     }
                 }
                 other => bail!("type is {other}"),
@@ -565,7 +613,9 @@ pub fn normalize_schema(v: Value, stats: &mut Stats) -> Result<Value> {
                 out.insert("enum".into(), json!([value]));
             }
             "enum" => {
-                let Value::Array(values) = value else { bail!("enum is not an array") };
+                let Value::Array(values) = value else {
+                    bail!("enum is not an array")
+                };
                 let has_null = values.iter().any(Value::is_null);
                 if has_null {
                     stats.add("null in enum -> nullable");
@@ -574,7 +624,11 @@ pub fn normalize_schema(v: Value, stats: &mut Stats) -> Result<Value> {
                 out.insert(key, Value::Array(values));
             }
             "exclusiveMinimum" | "exclusiveMaximum" => {
-                let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                let bound = if key == "exclusiveMinimum" {
+                    "minimum"
+                } else {
+                    "maximum"
+                };
                 match value {
                     Value::Bool(_) => {
                         out.insert(key, value);
@@ -588,7 +642,9 @@ pub fn normalize_schema(v: Value, stats: &mut Stats) -> Result<Value> {
                 }
             }
             "properties" => {
-                let Value::Object(props) = value else { bail!("properties is not an object") };
+                let Value::Object(props) = value else {
+                    bail!("properties is not an object")
+                };
                 let mut new = Map::new();
                 for (name, p) in props {
                     new.insert(
@@ -611,7 +667,9 @@ pub fn normalize_schema(v: Value, stats: &mut Stats) -> Result<Value> {
                 }
             },
             "oneOf" | "anyOf" | "allOf" => {
-                let Value::Array(branches) = value else { bail!("{key} is not an array") };
+                let Value::Array(branches) = value else {
+                    bail!("{key} is not an array")
+                };
                 let mut kept = vec![];
                 for b in branches {
                     if is_null_schema(&b) {
@@ -818,7 +876,10 @@ fn response_reachable(spec: &Value) -> (BTreeSet<String>, Vec<(String, String, S
             }
         }
     }
-    let schemas = spec["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     (closure(&schemas, roots), inline)
 }
 
@@ -827,10 +888,11 @@ fn open_response_enums(spec: &mut Value, stats: &mut Stats) {
     fn open(v: &mut Value, stats: &mut Stats) {
         match v {
             Value::Object(m) => {
-                let is_multi_string_enum = m.get("enum").and_then(Value::as_array).is_some_and(|e| {
-                    e.iter().filter(|x| !x.is_null()).count() > 1
-                        && e.iter().all(|x| x.is_string() || x.is_null())
-                });
+                let is_multi_string_enum =
+                    m.get("enum").and_then(Value::as_array).is_some_and(|e| {
+                        e.iter().filter(|x| !x.is_null()).count() > 1
+                            && e.iter().all(|x| x.is_string() || x.is_null())
+                    });
                 if is_multi_string_enum {
                     let values = m.remove("enum").unwrap();
                     let known: Vec<Value> = values
@@ -863,14 +925,20 @@ fn open_response_enums(spec: &mut Value, stats: &mut Stats) {
         }
     }
     for (path, method, code) in inline {
-        open(&mut spec["paths"][&path][&method]["responses"][&code]["content"], stats);
+        open(
+            &mut spec["paths"][&path][&method]["responses"][&code]["content"],
+            stats,
+        );
     }
 }
 
 fn prune_unreachable(spec: &mut Value, stats: &mut Stats) {
     let mut roots = BTreeSet::new();
     refs_in(&spec["paths"], &mut roots);
-    let schemas = spec["components"]["schemas"].as_object().cloned().unwrap_or_default();
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
     let keep = closure(&schemas, roots);
     if let Some(schemas) = spec["components"]["schemas"].as_object_mut() {
         schemas.retain(|name, _| {
@@ -905,7 +973,10 @@ mod tests {
     #[test]
     fn type_arrays_become_nullable() {
         let (v, s) = norm(json!({"type": ["string", "null"], "maxLength": 5}));
-        assert_eq!(v, json!({"type": "string", "maxLength": 5, "nullable": true}));
+        assert_eq!(
+            v,
+            json!({"type": "string", "maxLength": 5, "nullable": true})
+        );
         assert_eq!(s.get("type arrays -> nullable"), 1);
         let (v, _) = norm(json!({"type": ["integer"]}));
         assert_eq!(v, json!({"type": "integer"}));
@@ -920,7 +991,8 @@ mod tests {
 
     #[test]
     fn null_branches_are_dropped() {
-        let (v, _) = norm(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
+        let (v, _) =
+            norm(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
         assert_eq!(
             v,
             json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
@@ -932,8 +1004,12 @@ mod tests {
             json!({"allOf": [{"$ref": "#/components/schemas/X"}], "nullable": true})
         );
         // One inline schema left: merged into the parent.
-        let (v, _) = norm(json!({"oneOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}));
-        assert_eq!(v, json!({"type": "string", "format": "date-time", "nullable": true}));
+        let (v, _) =
+            norm(json!({"oneOf": [{"type": "string", "format": "date-time"}, {"type": "null"}]}));
+        assert_eq!(
+            v,
+            json!({"type": "string", "format": "date-time", "nullable": true})
+        );
     }
 
     #[test]
@@ -946,7 +1022,10 @@ mod tests {
     #[test]
     fn null_in_enum_becomes_nullable_with_a_type() {
         let (v, _) = norm(json!({"enum": ["eu", null]}));
-        assert_eq!(v, json!({"enum": ["eu", null], "type": "string", "nullable": true}));
+        assert_eq!(
+            v,
+            json!({"enum": ["eu", null], "type": "string", "nullable": true})
+        );
     }
 
     #[test]
@@ -979,14 +1058,22 @@ mod tests {
         let (v, s) = norm(json!({"type": "object", "additionalProperties": false}));
         assert_eq!(v, json!({"type": "object"}));
         assert_eq!(s.get("additionalProperties: false removed"), 1);
-        let (v, _) = norm(json!({"type": "object", "additionalProperties": {"type": "string", "description": "d"}}));
-        assert_eq!(v, json!({"type": "object", "additionalProperties": {"type": "string"}}));
+        let (v, _) = norm(
+            json!({"type": "object", "additionalProperties": {"type": "string", "description": "d"}}),
+        );
+        assert_eq!(
+            v,
+            json!({"type": "object", "additionalProperties": {"type": "string"}})
+        );
     }
 
     #[test]
     fn other_31_keywords() {
         let (v, _) = norm(json!({"type": "integer", "exclusiveMinimum": 0}));
-        assert_eq!(v, json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true}));
+        assert_eq!(
+            v,
+            json!({"type": "integer", "minimum": 0, "exclusiveMinimum": true})
+        );
         let (v, _) = norm(json!({"type": "string", "contentMediaType": "text/csv"}));
         assert_eq!(v, json!({"type": "string", "format": "binary"}));
         let (v, s) = norm(json!({"type": "object", "if": {}, "then": {}, "else": {}}));
@@ -997,8 +1084,8 @@ mod tests {
     #[test]
     fn unknown_keywords_fail() {
         let mut stats = Stats::default();
-        let err = normalize_schema(json!({"type": "string", "prefixItems": []}), &mut stats)
-            .unwrap_err();
+        let err =
+            normalize_schema(json!({"type": "string", "prefixItems": []}), &mut stats).unwrap_err();
         assert!(err.to_string().contains("prefixItems"), "{err}");
     }
 
@@ -1027,11 +1114,26 @@ mod tests {
         let mut stats = Stats::default();
         let out = normalize(spec, &[], &mut stats).unwrap();
         let schemas = &out["components"]["schemas"];
-        assert_eq!(schemas["Kind"], json!({"type": "string", "x-known-values": ["a", "b"]}));
-        assert_eq!(schemas["Thing"]["properties"]["tag"], json!({"type": "string", "enum": ["thing"]}));
-        assert_eq!(schemas["NewThing"]["properties"]["kind"]["enum"], json!(["a", "b"]));
-        assert!(schemas.get("Unused").is_none(), "unreachable schemas are pruned");
-        assert!(schemas.get(ERROR_SCHEMA).is_none(), "no error response refers to it");
+        assert_eq!(
+            schemas["Kind"],
+            json!({"type": "string", "x-known-values": ["a", "b"]})
+        );
+        assert_eq!(
+            schemas["Thing"]["properties"]["tag"],
+            json!({"type": "string", "enum": ["thing"]})
+        );
+        assert_eq!(
+            schemas["NewThing"]["properties"]["kind"]["enum"],
+            json!(["a", "b"])
+        );
+        assert!(
+            schemas.get("Unused").is_none(),
+            "unreachable schemas are pruned"
+        );
+        assert!(
+            schemas.get(ERROR_SCHEMA).is_none(),
+            "no error response refers to it"
+        );
     }
 
     #[test]
@@ -1059,7 +1161,11 @@ mod tests {
         assert_eq!(op["responses"]["400"], error_response());
         assert_eq!(op["responses"]["429"], error_response());
         assert_eq!(
-            op["requestBody"]["content"].as_object().unwrap().keys().collect::<Vec<_>>(),
+            op["requestBody"]["content"]
+                .as_object()
+                .unwrap()
+                .keys()
+                .collect::<Vec<_>>(),
             ["application/json"]
         );
         assert!(op.get("summary").is_none() && op.get("x-codeSamples").is_none());
@@ -1101,12 +1207,20 @@ mod tests {
     fn overlays_merge_and_collisions_fail() {
         let op = json!({"operationId": "x", "responses": {"204": {"description": ""}}});
         let overlay = json!({"paths": {"/new": {"get": {"operationId": "y", "responses": {"204": {"description": ""}}}}}});
-        let out = normalize(spec_with(op.clone(), json!({})), &[("o.json".into(), overlay)], &mut Stats::default())
-            .unwrap();
+        let out = normalize(
+            spec_with(op.clone(), json!({})),
+            &[("o.json".into(), overlay)],
+            &mut Stats::default(),
+        )
+        .unwrap();
         assert!(out["paths"]["/new"]["get"].is_object());
         let clash = json!({"paths": {"/things/{id}": {"get": op.clone()}}});
-        let err = normalize(spec_with(op, json!({})), &[("o.json".into(), clash)], &mut Stats::default())
-            .unwrap_err();
+        let err = normalize(
+            spec_with(op, json!({})),
+            &[("o.json".into(), clash)],
+            &mut Stats::default(),
+        )
+        .unwrap_err();
         assert!(err.to_string().contains("exists upstream"), "{err}");
     }
 }
