@@ -25,6 +25,9 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "delete:clients",
     "read:users_app_metadata",
     "update:users_app_metadata",
+    "read:connections",
+    "read:logs",
+    "read:logs_users",
 ];
 
 pub struct Auth {
@@ -56,6 +59,10 @@ impl Auth {
             lifetime_secs,
             key,
         }
+    }
+
+    pub fn client_id(&self) -> &str {
+        &self.client_id
     }
 
     fn sign(&self, input: &str) -> String {

@@ -15,7 +15,12 @@
 //!   does (missing, malformed, bad signature, expired, wrong audience, insufficient scope);
 //! - users: create, get, list (page/per_page/include_totals, the 1000-record cap, `q` on email),
 //!   update (metadata merged one level deep, `null` removes a key), delete, users-by-email;
-//! - rules and clients: create, get, list, update, delete.
+//! - rules and clients: create, get, list, update, delete;
+//! - jobs: users-imports (multipart; processed in the background, `pending` -> `completed`,
+//!   duplicates fail unless `upsert`), job status and errors;
+//! - logs: written for API writes, listed by offset (newest first) or by checkpoint
+//!   (`from`/`take`, oldest first), and fetched by id; `GET /connections` (one database
+//!   connection, `Username-Password-Authentication`).
 
 mod auth;
 mod error;
@@ -46,6 +51,12 @@ pub const EMULATED: &[&str] = &[
     "GET /api/v2/clients/{id}",
     "PATCH /api/v2/clients/{id}",
     "DELETE /api/v2/clients/{id}",
+    "GET /api/v2/connections",
+    "POST /api/v2/jobs/users-imports",
+    "GET /api/v2/jobs/{id}",
+    "GET /api/v2/jobs/{id}/errors",
+    "GET /api/v2/logs",
+    "GET /api/v2/logs/{id}",
 ];
 
 /// How to start an [`Emulator`].

@@ -262,3 +262,112 @@ async fn rules_crud_and_unknown_routes() {
             .contains("GET /api/v2/users")
     );
 }
+
+#[tokio::test]
+async fn import_jobs_run_in_the_background_and_report_duplicates() {
+    let t = start().await;
+    use reqwest::Method;
+    let (_, conns) = t.send(Method::GET, "/connections", None).await;
+    let connection_id = conns[0]["id"].as_str().unwrap().to_string();
+    let (s, _) = t
+        .send(
+            Method::POST,
+            "/users",
+            Some(json!({"connection": "Username-Password-Authentication",
+            "email": "dup@example.com", "password": "long enough pw"})),
+        )
+        .await;
+    assert_eq!(s, 201);
+    let file = json!([
+        {"email": "a@example.com", "email_verified": true},
+        {"email": "b@example.com", "user_metadata": {"plan": "pro"}},
+        {"email": "dup@example.com"}
+    ]);
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "users",
+            reqwest::multipart::Part::bytes(file.to_string().into_bytes())
+                .file_name("users.json")
+                .mime_str("application/json")
+                .unwrap(),
+        )
+        .text("connection_id", connection_id.clone())
+        .text("external_id", "batch-1");
+    let resp = t
+        .http
+        .post(format!("{}/api/v2/jobs/users-imports", t.emu.base_url()))
+        .bearer_auth(&t.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 202);
+    let job: Value = resp.json().await.unwrap();
+    assert_eq!(
+        (job["status"].as_str(), job["external_id"].as_str()),
+        (Some("pending"), Some("batch-1"))
+    );
+    let id = job["id"].as_str().unwrap().to_string();
+    let mut finished = None;
+    for _ in 0..100 {
+        let (_, j) = t.send(Method::GET, &format!("/jobs/{id}"), None).await;
+        if j["status"] == "completed" {
+            finished = Some(j);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let job = finished.expect("the job completes");
+    assert_eq!(
+        job["summary"],
+        json!({"failed": 1, "updated": 0, "inserted": 2, "total": 3})
+    );
+    let (s, errors) = t
+        .send(Method::GET, &format!("/jobs/{id}/errors"), None)
+        .await;
+    assert_eq!(s, 200);
+    assert_eq!(errors[0]["errors"][0]["code"], "DUPLICATED_USER");
+    let (_, found) = t
+        .send(Method::GET, "/users-by-email?email=b%40example.com", None)
+        .await;
+    assert_eq!(found[0]["user_metadata"]["plan"], "pro");
+}
+
+#[tokio::test]
+async fn logs_page_by_offset_and_by_checkpoint() {
+    let t = start().await;
+    use reqwest::Method;
+    for i in 0..5 {
+        let (s, _) = t
+            .send(
+                Method::POST,
+                "/users",
+                Some(json!({"connection": "Username-Password-Authentication",
+                "email": format!("u{i}@example.com"), "password": "long enough pw"})),
+            )
+            .await;
+        assert_eq!(s, 201);
+    }
+    let (_, first) = t.send(Method::GET, "/logs?take=2", None).await;
+    assert_eq!(first.as_array().unwrap().len(), 2);
+    let from = first[1]["log_id"].as_str().unwrap();
+    let (_, next) = t
+        .send(Method::GET, &format!("/logs?from={from}&take=10"), None)
+        .await;
+    assert_eq!(
+        next.as_array().unwrap().len(),
+        3,
+        "the rest, after the checkpoint"
+    );
+    let (_, paged) = t
+        .send(
+            Method::GET,
+            "/logs?include_totals=true&per_page=2&page=0",
+            None,
+        )
+        .await;
+    assert_eq!(paged["total"], 5);
+    let newest = paged["logs"][0]["log_id"].as_str().unwrap();
+    let (s, one) = t.send(Method::GET, &format!("/logs/{newest}"), None).await;
+    assert_eq!((s, one["type"].as_str()), (200, Some("sapi")));
+}

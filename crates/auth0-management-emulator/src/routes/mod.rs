@@ -1,5 +1,7 @@
 //! The HTTP surface: the token endpoint, the emulated API routes, and 501 for the rest.
 
+mod jobs;
+mod logs;
 mod resources;
 mod users;
 
@@ -48,6 +50,12 @@ pub fn router(state: AppState) -> Router {
                 .patch(resources::update_client)
                 .delete(resources::delete_client),
         )
+        .route("/api/v2/jobs/users-imports", post(jobs::import_users))
+        .route("/api/v2/jobs/{id}", get(jobs::get))
+        .route("/api/v2/jobs/{id}/errors", get(jobs::errors))
+        .route("/api/v2/logs", get(logs::list))
+        .route("/api/v2/logs/{id}", get(logs::get))
+        .route("/api/v2/connections", get(connections))
         .fallback(not_emulated)
         .with_state(state)
 }
@@ -109,6 +117,15 @@ fn form_pairs(body: &str) -> Vec<(String, String)> {
             (decode(k), decode(v))
         })
         .collect()
+}
+
+/// `GET /api/v2/connections`: the tenant's one database connection.
+async fn connections(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Value>, ApiError> {
+    state.auth.check(&headers, &["read:connections"])?;
+    Ok(Json(Value::Array(vec![state.connection.clone()])))
 }
 
 async fn not_emulated(method: Method, uri: Uri) -> Response {

@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 
 use super::{AppState, ListQuery, json_object};
 use crate::error::ApiError;
-use crate::state::{now, random_id};
+use crate::state::{Shared, now, random_id};
 
 /// Auth0 pages through at most the first 1000 users of a search.
 const OFFSET_LIMIT: usize = 1000;
@@ -129,13 +129,33 @@ pub async fn create(
 ) -> Result<Response, ApiError> {
     state.auth.check(&headers, &["create:users"])?;
     let body = json_object(&body)?;
-    let Some(connection) = body.get("connection").and_then(Value::as_str) else {
+    validate_new_user(&body)?;
+    if body["connection"] != state.connection["name"] {
+        return Err(
+            ApiError::bad_request("The connection does not exist.").code("inexistent_connection")
+        );
+    }
+    match insert_user(&state, &body, false) {
+        Ok(_) => {
+            let users = state.users.lock().unwrap();
+            let user = users.all().last().cloned().unwrap_or_default();
+            drop(users);
+            state.log("sapi", "Create a User", user["user_id"].as_str());
+            Ok((StatusCode::CREATED, Json(user)).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// The checks Auth0 makes on a new database user (a subset: required fields, e-mail shape,
+/// password length, known properties).
+pub fn validate_new_user(body: &Map<String, Value>) -> Result<(), ApiError> {
+    if body.get("connection").and_then(Value::as_str).is_none() {
         return Err(ApiError::bad_request(
             "Payload validation error: 'Missing required property: connection'.",
         ));
-    };
-    let email = body.get("email").and_then(Value::as_str);
-    let Some(email) = email else {
+    }
+    let Some(email) = body.get("email").and_then(Value::as_str) else {
         return Err(ApiError::bad_request(
             "Payload validation error: 'Missing required property: email'.",
         ));
@@ -159,7 +179,7 @@ pub async fn create(
         }
         Some(_) => {}
     }
-    for (k, v) in &body {
+    for (k, v) in body {
         let known = USER_FIELDS.contains(&k.as_str())
             || ["connection", "password", "user_id", "verify_email"].contains(&k.as_str());
         if !known {
@@ -174,27 +194,53 @@ pub async fn create(
             )));
         }
     }
+    Ok(())
+}
+
+/// Stores a validated new user. With `upsert`, an existing user of the same e-mail is updated
+/// instead. Ok(true): inserted; Ok(false): updated; Err: 409 conflict.
+pub fn insert_user(
+    state: &Shared,
+    body: &Map<String, Value>,
+    upsert: bool,
+) -> Result<bool, ApiError> {
+    let email = body["email"].as_str().unwrap_or_default();
+    let connection = body["connection"].as_str().unwrap_or_default();
     let mut users = state.users.lock().unwrap();
-    let exists = users.all().iter().any(|u| {
-        u["email"]
-            .as_str()
-            .is_some_and(|e| e.eq_ignore_ascii_case(email))
-            && u["identities"][0]["connection"] == connection
-    });
-    if exists {
-        return Err(
-            ApiError::new(StatusCode::CONFLICT, "The user already exists.").code("auth0_idp_error"),
-        );
+    let existing = users
+        .all()
+        .iter()
+        .find(|u| {
+            u["email"]
+                .as_str()
+                .is_some_and(|e| e.eq_ignore_ascii_case(email))
+                && u["identities"][0]["connection"] == connection
+        })
+        .map(|u| u["user_id"].as_str().unwrap_or_default().to_string());
+    if let Some(id) = existing {
+        if !upsert {
+            return Err(
+                ApiError::new(StatusCode::CONFLICT, "The user already exists.")
+                    .code("auth0_idp_error"),
+            );
+        }
+        let user = users.get_mut("user_id", &id).expect("found above");
+        for f in USER_FIELDS {
+            if let Some(v) = body.get(*f) {
+                user[*f] = v.clone();
+            }
+        }
+        user["updated_at"] = json!(now());
+        return Ok(false);
     }
     let raw_id = body
         .get("user_id")
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| random_id("", 24));
-    let user_id = format!("auth0|{raw_id}");
     let now = now();
     let mut user = Map::new();
-    user.insert("user_id".into(), json!(user_id));
+    user.insert("user_id".into(), json!(format!("auth0|{raw_id}")));
     for f in USER_FIELDS {
         if let Some(v) = body.get(*f) {
             user.insert((*f).into(), v.clone());
@@ -213,9 +259,8 @@ pub async fn create(
     user.insert("created_at".into(), json!(now));
     user.insert("updated_at".into(), json!(now));
     user.insert("logins_count".into(), json!(0));
-    let user = Value::Object(user);
-    users.insert(user.clone());
-    Ok((StatusCode::CREATED, Json(user)).into_response())
+    users.insert(Value::Object(user));
+    Ok(true)
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -284,7 +329,10 @@ pub async fn update(
         }
     }
     user["updated_at"] = json!(now());
-    Ok(Json(user.clone()))
+    let user = user.clone();
+    drop(users);
+    state.log("sapi", "Update a User", Some(&id));
+    Ok(Json(user))
 }
 
 pub async fn delete(
@@ -294,6 +342,8 @@ pub async fn delete(
 ) -> Result<StatusCode, ApiError> {
     state.auth.check(&headers, &["delete:users"])?;
     // Auth0 answers 204 whether or not the user existed.
-    state.users.lock().unwrap().remove("user_id", &id);
+    if state.users.lock().unwrap().remove("user_id", &id) {
+        state.log("sapi", "Delete a User", Some(&id));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
