@@ -8,6 +8,12 @@ use auth0_management_api::Client;
 use auth0_management_api::hooks::{BoxFuture, Inner, Transport};
 use httpmock::prelude::*;
 
+/// A plain client. In a workspace build reqwest has rustls with no provider: install one first.
+fn http() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 #[derive(Default)]
 struct Counting {
     prepared: AtomicUsize,
@@ -79,7 +85,7 @@ async fn every_call_goes_through_the_transport() {
     let transport = Arc::new(Counting::default());
     let client = Client::new_with_client(
         &server.base_url(),
-        reqwest::Client::new(),
+        http(),
         Inner::new(transport.clone()),
     );
     client
@@ -102,7 +108,7 @@ async fn a_refused_prepare_sends_nothing() {
         .await;
     let client = Client::new_with_client(
         &server.base_url(),
-        reqwest::Client::new(),
+        http(),
         Inner::new(Arc::new(Refusing)),
     );
     let err = client

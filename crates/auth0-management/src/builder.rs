@@ -107,14 +107,20 @@ impl fmt::Debug for ManagementClientBuilder {
             .field("token", &redacted(self.token.is_some()))
             .field("client_id", &self.client_id)
             .field("client_secret", &redacted(self.client_secret.is_some()))
-            .field("token_source", &self.token_source.as_ref().map(|_| "<custom>"))
+            .field(
+                "token_source",
+                &self.token_source.as_ref().map(|_| "<custom>"),
+            )
             .field("scope", &self.scope)
             .field("audience", &self.audience)
             .field("cache", &self.cache)
             .field("retry", &self.retry)
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
-            .field("http_client", &self.http_client.as_ref().map(|_| "<custom>"))
+            .field(
+                "http_client",
+                &self.http_client.as_ref().map(|_| "<custom>"),
+            )
             // Header values may be credentials for a proxy: names only.
             .field(
                 "headers",
@@ -210,7 +216,8 @@ impl ManagementClientBuilder {
         self
     }
 
-    /// How long before expiry a cached token is replaced (default 10 s).
+    /// How long before expiry a cached token is replaced (default 10 s). A token whose
+    /// lifetime is not longer than the leeway is replaced after half its lifetime.
     pub fn leeway(mut self, leeway: Duration) -> Self {
         self.cache.leeway = leeway;
         self
@@ -295,11 +302,11 @@ impl ManagementClientBuilder {
     /// Fills the builder from the environment: `AUTH0_DOMAIN`, `AUTH0_TOKEN`,
     /// `AUTH0_CLIENT_ID` + `AUTH0_CLIENT_SECRET`, `AUTH0_AUDIENCE`, `AUTH0_SCOPE`. Empty
     /// variables count as unset. Variables that are not set leave the builder as it was.
-    pub fn from_env(self) -> Self {
-        self.from_lookup(|name| std::env::var(name).ok())
+    pub fn with_env(self) -> Self {
+        self.with_env_lookup(|name| std::env::var(name).ok())
     }
 
-    pub(crate) fn from_lookup(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
+    pub(crate) fn with_env_lookup(mut self, get: impl Fn(&str) -> Option<String>) -> Self {
         let get = |name: &str| get(name).filter(|v| !v.trim().is_empty());
         if let Some(d) = get(config::env::DOMAIN) {
             self.domain = Some(d);
@@ -501,6 +508,34 @@ impl ManagementClientBuilder {
             self.timeout,
         )))
     }
+}
+
+/// A `reqwest::ClientBuilder` set up as this crate sets up its own client (TLS back end of the
+/// enabled feature, no redirects, 10 s connect timeout), to add proxies, root certificates or
+/// pool settings to before passing the client to
+/// [`ManagementClientBuilder::http_client`].
+///
+/// Prefer it to `reqwest::Client::builder()`: with the default `rustls` feature, reqwest is
+/// built without a process-wide crypto provider, and a plain `reqwest::Client::new()` panics
+/// unless your application installed one.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let http = auth0_management::http_client_builder()?
+///     .proxy(reqwest::Proxy::https("http://proxy.internal:3128")?)
+///     .build()?;
+/// let client = auth0_management::ManagementClient::builder()
+///     .domain("example.eu.auth0.com")
+///     .token("eyJ...")
+///     .http_client(http)
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+pub fn http_client_builder() -> Result<reqwest::ClientBuilder, Error> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none());
+    tls::configure(builder, "https:")
 }
 
 /// Builds the HTTP client: connect timeout, no redirects (an API client has no reason to follow

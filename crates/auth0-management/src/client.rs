@@ -76,7 +76,12 @@ impl ManagementClient {
     /// # let _ = client; Ok(()) }
     /// ```
     pub fn from_env() -> Result<Self, Error> {
-        ManagementClientBuilder::new().from_env().build()
+        ManagementClientBuilder::new().with_env().build()
+    }
+
+    #[cfg(test)]
+    pub(crate) fn shared(&self) -> &ClientShared {
+        &self.shared
     }
 
     pub(crate) fn from_shared(shared: ClientShared) -> Self {
@@ -127,7 +132,9 @@ impl ManagementClient {
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
         E: Serialize,
     {
-        self.call_response(request).await.map(ResponseValue::into_inner)
+        self.call_response(request)
+            .await
+            .map(ResponseValue::into_inner)
     }
 
     /// Like [`call`](Self::call), keeping the status and headers of the response.

@@ -133,11 +133,16 @@ mod tests {
     use super::*;
 
     fn ok(input: &str) -> String {
-        parse_origin(input, "domain", false).unwrap().as_str().to_owned()
+        parse_origin(input, "domain", false)
+            .unwrap()
+            .as_str()
+            .to_owned()
     }
 
     fn err(input: &str) -> String {
-        parse_origin(input, "domain", false).unwrap_err().to_string()
+        parse_origin(input, "domain", false)
+            .unwrap_err()
+            .to_string()
     }
 
     #[test]
@@ -165,7 +170,10 @@ mod tests {
         assert!(err("https://tenant.auth0.com/x").contains("path"));
         assert!(err("tenant auth0.com").contains("whitespace"));
         let e = err("https://user:hunter2@tenant.auth0.com");
-        assert!(e.contains("user information") && !e.contains("hunter2"), "{e}");
+        assert!(
+            e.contains("user information") && !e.contains("hunter2"),
+            "{e}"
+        );
         assert!(err("http://tenant.auth0.com").contains("allow_insecure_http"));
         assert!(err("http://10.0.0.1").contains("not loopback"));
         assert!(err("ftp://tenant.auth0.com").contains("scheme"));

@@ -94,6 +94,32 @@ pub enum Error {
     #[error("invalid input: {0}")]
     InvalidInput(String),
 
+    /// A listing stopped at Auth0's offset-paging limit (`page * per_page` may not reach 1000
+    /// records) and the endpoint has no checkpoint paging to continue with. The items already
+    /// returned are valid; narrow the query (`q`, filters) or, for users, run an export job.
+    /// See [`pagination`](crate::pagination).
+    #[error("offset pagination reached Auth0's limit of {limit} records after {fetched} items{}; narrow the query or use checkpoint paging or an export job", total.map(|t| format!(" of {t}")).unwrap_or_default())]
+    PaginationLimit {
+        /// The limit (1000 for Auth0).
+        limit: u64,
+        /// How many items the listing returned before stopping.
+        fetched: u64,
+        /// The total the server reported, if it did.
+        total: Option<u64>,
+    },
+
+    /// A job (import, export, verification email) did not complete while it was waited for: it
+    /// failed, or it was still pending or processing when the wait timed out.
+    #[error("job {id} is {status}: {message}")]
+    Job {
+        /// The job id.
+        id: String,
+        /// The job's last status (`"failed"`, or `"pending"`/`"processing"` after a timeout).
+        status: String,
+        /// What happened: the job's `status_details` and summary counts, or the timeout.
+        message: String,
+    },
+
     /// The client configuration was refused (for example a malformed domain).
     #[error("invalid configuration: {0}")]
     Config(String),
@@ -218,6 +244,7 @@ fn retry_after_suffix(d: Option<Duration>) -> String {
 /// `X-RateLimit-Reset` (unix time, in seconds, when the window resets). Missing or malformed
 /// headers are `None`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RateLimit {
     /// `X-RateLimit-Limit`.
     pub limit: Option<u64>,
@@ -273,9 +300,8 @@ fn from_status(
     let error_code = field("errorCode");
     let rate_limit = rate_limit.or_else(|| headers.and_then(RateLimit::from_headers));
     if status == StatusCode::TOO_MANY_REQUESTS {
-        let retry_after = retry_after.or_else(|| {
-            headers.and_then(|h| crate::retry::server_delay(h, SystemTime::now()))
-        });
+        let retry_after = retry_after
+            .or_else(|| headers.and_then(|h| crate::retry::server_delay(h, SystemTime::now())));
         return Error::RateLimited {
             rate_limit: rate_limit.unwrap_or_default(),
             retry_after,

@@ -56,6 +56,8 @@ mod client;
 mod clock;
 mod config;
 mod error;
+pub mod managers;
+pub mod pagination;
 mod retry;
 mod telemetry;
 mod token;
@@ -66,7 +68,9 @@ mod tests;
 
 pub use auth0_management_api as api;
 pub use auth0_management_api::hooks::BoxFuture;
-pub use builder::{DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ManagementClientBuilder};
+pub use builder::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ManagementClientBuilder, http_client_builder,
+};
 pub use client::ManagementClient;
 pub use error::{Error, RateLimit, Result};
 pub use retry::RetryPolicy;

@@ -303,7 +303,7 @@ pub(crate) async fn send(
 }
 
 /// Reads and discards up to 64 KiB of a body.
-async fn drain(mut resp: Response) {
+pub(crate) async fn drain(mut resp: Response) {
     let mut left: usize = 64 * 1024;
     while let Ok(Some(chunk)) = resp.chunk().await {
         left = left.saturating_sub(chunk.len());
@@ -378,7 +378,10 @@ mod tests {
             now,
         )
         .unwrap();
-        assert!(d <= Duration::from_secs(5) && d >= Duration::from_secs(4), "{d:?}");
+        assert!(
+            d <= Duration::from_secs(5) && d >= Duration::from_secs(4),
+            "{d:?}"
+        );
         let past = httpdate::fmt_http_date(now - Duration::from_secs(50));
         assert_eq!(
             server_delay(&headers(&[("retry-after", &past)]), now),
@@ -434,12 +437,28 @@ mod tests {
             Decision::Retry(_)
         ));
         assert!(matches!(
-            decide_status(&p, StatusCode::REQUEST_TIMEOUT, &none, true, 0, Duration::ZERO, now),
+            decide_status(
+                &p,
+                StatusCode::REQUEST_TIMEOUT,
+                &none,
+                true,
+                0,
+                Duration::ZERO,
+                now
+            ),
             Decision::Retry(_)
         ));
         // 4xx never.
         assert_eq!(
-            decide_status(&p, StatusCode::BAD_REQUEST, &none, true, 0, Duration::ZERO, now),
+            decide_status(
+                &p,
+                StatusCode::BAD_REQUEST,
+                &none,
+                true,
+                0,
+                Duration::ZERO,
+                now
+            ),
             Decision::Stop
         );
         // Max retries.
@@ -467,7 +486,13 @@ mod tests {
 
     #[test]
     fn idempotent_methods() {
-        for m in [Method::GET, Method::HEAD, Method::PUT, Method::DELETE, Method::OPTIONS] {
+        for m in [
+            Method::GET,
+            Method::HEAD,
+            Method::PUT,
+            Method::DELETE,
+            Method::OPTIONS,
+        ] {
             assert!(is_idempotent(&m));
         }
         for m in [Method::POST, Method::PATCH] {

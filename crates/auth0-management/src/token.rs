@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -202,9 +202,7 @@ impl TokenCache {
     }
 
     fn fingerprint(&self, secret: &str) -> u64 {
-        let mut h = self.inner.hasher.build_hasher();
-        secret.hash(&mut h);
-        h.finish()
+        self.inner.hasher.hash_one(secret)
     }
 }
 
@@ -277,7 +275,11 @@ pub(crate) const ASSUMED_LIFETIME: Duration = Duration::from_secs(3600);
 /// - natural refresh point = lifetime − leeway, or half the lifetime when the lifetime is not
 ///   longer than the leeway;
 /// - `ttl`, when set, can only bring that point earlier.
-pub(crate) fn refresh_at(now: Instant, expires_in: Option<Duration>, opts: &CacheOptions) -> Option<Instant> {
+pub(crate) fn refresh_at(
+    now: Instant,
+    expires_in: Option<Duration>,
+    opts: &CacheOptions,
+) -> Option<Instant> {
     let lifetime = expires_in.unwrap_or(ASSUMED_LIFETIME);
     if lifetime.is_zero() {
         return None;
@@ -389,10 +391,10 @@ impl ClientCredentials {
         }
         // A fetch finished while this caller waited and failed: share its outcome instead of
         // knocking again at once.
-        if slot.generation.load(Ordering::Acquire) != generation {
-            if let Some(e) = lock(&slot.last_failure).as_ref() {
-                return Err(clone_error(e));
-            }
+        if slot.generation.load(Ordering::Acquire) != generation
+            && let Some(e) = lock(&slot.last_failure).as_ref()
+        {
+            return Err(clone_error(e));
         }
         let result = self.fetch().await;
         match &result {
@@ -562,17 +564,32 @@ mod tests {
         let now = Instant::now();
         let opts = CacheOptions::default();
         let secs = |s| Some(Duration::from_secs(s));
-        assert_eq!(refresh_at(now, secs(86400), &opts), Some(now + Duration::from_secs(86390)));
-        assert_eq!(refresh_at(now, secs(8), &opts), Some(now + Duration::from_secs(4)));
+        assert_eq!(
+            refresh_at(now, secs(86400), &opts),
+            Some(now + Duration::from_secs(86390))
+        );
+        assert_eq!(
+            refresh_at(now, secs(8), &opts),
+            Some(now + Duration::from_secs(4))
+        );
         assert_eq!(refresh_at(now, secs(0), &opts), None);
-        assert_eq!(refresh_at(now, None, &opts), Some(now + Duration::from_secs(3590)));
+        assert_eq!(
+            refresh_at(now, None, &opts),
+            Some(now + Duration::from_secs(3590))
+        );
         let ttl = CacheOptions {
             ttl: Some(Duration::from_secs(60)),
             ..opts
         };
-        assert_eq!(refresh_at(now, secs(86400), &ttl), Some(now + Duration::from_secs(60)));
+        assert_eq!(
+            refresh_at(now, secs(86400), &ttl),
+            Some(now + Duration::from_secs(60))
+        );
         // A TTL never extends past expiry minus leeway.
-        assert_eq!(refresh_at(now, secs(30), &ttl), Some(now + Duration::from_secs(20)));
+        assert_eq!(
+            refresh_at(now, secs(30), &ttl),
+            Some(now + Duration::from_secs(20))
+        );
     }
 
     #[test]

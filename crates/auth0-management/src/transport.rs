@@ -92,17 +92,29 @@ impl fmt::Debug for CoreTransport {
 /// `Bearer <token>` as a header value marked sensitive (hidden from `Debug`, never indexed by
 /// HTTP/2 header compression).
 fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
-    let mut v = HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
-        Error::Auth {
-            status: None,
-            error: None,
-            error_description: Some(
-                "the access token contains characters not allowed in an HTTP header".into(),
-            ),
-        }
-    })?;
+    let mut v =
+        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            Error::Auth {
+                status: None,
+                error: None,
+                error_description: Some(
+                    "the access token contains characters not allowed in an HTTP header".into(),
+                ),
+            }
+        })?;
     v.set_sensitive(true);
     Ok(v)
+}
+
+/// Percent-encodes `|` in the path. The generated client's encoder leaves it as is (URL parsers
+/// accept it), but it is not a valid URI character and Auth0 user ids are full of it
+/// (`auth0|abc`); the other Auth0 SDKs send `%7C`. Path templates never contain `|`, so every
+/// one comes from a parameter.
+fn encode_pipes(url: &mut reqwest::Url) {
+    if url.path().contains('|') {
+        let path = url.path().replace('|', "%7C");
+        url.set_path(&path);
+    }
 }
 
 /// The token a request carries, read back from its `Authorization` header.
@@ -118,6 +130,7 @@ fn token_of(request: &Request) -> Option<AccessToken> {
 impl CoreTransport {
     /// Adds the default headers, the timeout and the `Authorization` header.
     pub(crate) async fn authorize(&self, request: &mut Request) -> Result<(), Error> {
+        encode_pipes(request.url_mut());
         let headers = request.headers_mut();
         for (name, value) in &self.headers {
             if !headers.contains_key(name) {
@@ -137,56 +150,51 @@ impl CoreTransport {
         &self,
         client: &reqwest::Client,
         request: Request,
-    ) -> reqwest::Result<Response> {
+    ) -> (reqwest::Result<Response>, u32) {
         let idempotent = retry::is_idempotent(request.method());
         let spare = request.try_clone();
         let rejected = token_of(&request);
-        let (result, stats) =
-            retry::send(client, request, &self.retry, self.clock.as_ref(), idempotent).await;
+        let (result, stats) = retry::send(
+            client,
+            request,
+            &self.retry,
+            self.clock.as_ref(),
+            idempotent,
+        )
+        .await;
         let mut attempts = stats.attempts;
         let result = match result {
-            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
-                match (spare, rejected) {
-                    (Some(mut again), Some(rejected)) => {
-                        match self.fresh_token(&rejected).await {
-                            Some(header) => {
-                                tracing::debug!("401: retrying once with a new token");
-                                again.headers_mut().insert(AUTHORIZATION, header);
-                                let (r, s) = retry::send(
-                                    client,
-                                    again,
-                                    &self.retry,
-                                    self.clock.as_ref(),
-                                    idempotent,
-                                )
-                                .await;
-                                attempts += s.attempts;
-                                r
-                            }
-                            None => Ok(resp),
-                        }
+            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => match (spare, rejected) {
+                (Some(mut again), Some(rejected)) => match self.fresh_token(&rejected).await {
+                    Some(header) => {
+                        tracing::debug!("401: retrying once with a new token");
+                        retry::drain(resp).await;
+                        again.headers_mut().insert(AUTHORIZATION, header);
+                        let (r, s) = retry::send(
+                            client,
+                            again,
+                            &self.retry,
+                            self.clock.as_ref(),
+                            idempotent,
+                        )
+                        .await;
+                        attempts += s.attempts;
+                        r
                     }
-                    _ => Ok(resp),
-                }
-            }
+                    None => Ok(resp),
+                },
+                _ => Ok(resp),
+            },
             other => other,
         };
-        let span = tracing::Span::current();
-        span.record("attempts", attempts);
-        match &result {
-            Ok(resp) => {
-                span.record("status", resp.status().as_u16());
-                record_last(LastResponse {
-                    status: resp.status(),
-                    rate_limit: RateLimit::from_headers(resp.headers()),
-                    retry_after: retry::server_delay(resp.headers(), self.clock.system_now()),
-                });
-            }
-            Err(e) => {
-                tracing::debug!(error = %e, "request failed");
-            }
+        if let Ok(resp) = &result {
+            record_last(LastResponse {
+                status: resp.status(),
+                rate_limit: RateLimit::from_headers(resp.headers()),
+                retry_after: retry::server_delay(resp.headers(), self.clock.system_now()),
+            });
         }
-        result
+        (result, attempts)
     }
 
     /// After a 401 for `rejected`: a header with a different token, or `None` (the source has
@@ -239,15 +247,23 @@ impl Transport for CoreTransport {
             attempts = tracing::field::Empty,
             duration_ms = tracing::field::Empty,
         );
+        let handle = span.clone();
         Box::pin(
             async move {
                 let started = self.clock.now();
-                let result = self.send(client, request).await;
-                tracing::Span::current().record(
+                let (result, attempts) = self.send(client, request).await;
+                handle.record("attempts", attempts);
+                handle.record(
                     "duration_ms",
                     u64::try_from(self.clock.now().duration_since(started).as_millis())
                         .unwrap_or(u64::MAX),
                 );
+                match &result {
+                    Ok(resp) => {
+                        handle.record("status", resp.status().as_u16());
+                    }
+                    Err(e) => tracing::debug!(error = %e, "request failed"),
+                }
                 result
             }
             .instrument(span),
