@@ -218,7 +218,11 @@ pub fn generate(file: &syn::File, spec: &Value) -> Result<String> {
                 quote!(finish)
             };
             let name = format_ident!("op_{}", method);
-            let args = if locals.is_empty() { format_ident!("_args") } else { format_ident!("args") };
+            let args = if locals.is_empty() {
+                format_ident!("_args")
+            } else {
+                format_ident!("args")
+            };
             fns.push(quote! {
                 async fn #name(client: &Client, #args: &Value) -> Result<Outcome, String> {
                     #(#locals)*

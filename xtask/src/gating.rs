@@ -58,6 +58,9 @@ impl Areas {
     /// The `[features]` table of the generated crate.
     pub fn api_features(&self) -> String {
         let mut s = String::from("[features]\ndefault = [\"default-areas\"]\n");
+        s += &format!(
+            "# Derive Deserialize also on types that are only sent\n{DESERIALIZE_REQUESTS} = []\n"
+        );
         s += &format!("default-areas = {}\n", list(self.defaults.iter()));
         s += &format!("full = {}\n", list(self.tags.iter()));
         for t in &self.tags {
@@ -69,6 +72,9 @@ impl Areas {
     /// The forwarding features of the ergonomic crate.
     pub fn sdk_features(&self) -> String {
         let mut s = format!("default-areas = {}\n", list(self.defaults.iter()));
+        s += &format!(
+            "{DESERIALIZE_REQUESTS} = [\"auth0-management-api/{DESERIALIZE_REQUESTS}\"]\n"
+        );
         s += &format!("full = {}\n", list(self.tags.iter()));
         for t in &self.tags {
             s += &format!("{t} = [\"auth0-management-api/{t}\"]\n");
@@ -186,6 +192,7 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
 
     // 2. Which areas reach each type, from the operations' signatures and bodies.
     let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut decoded = BTreeSet::new();
     let mut seen_methods = BTreeSet::new();
     for item in file.items.iter_mut() {
         let syn::Item::Impl(imp) = item else { continue };
@@ -215,8 +222,13 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
                     todo.extend(edges.get(&t).into_iter().flatten().cloned());
                 }
             }
+            // Everything but the parameters may be decoded from a response.
+            let mut rest = f.clone();
+            rest.sig.inputs = Default::default();
+            decoded.extend(idents_of(&rest).into_iter().filter(|i| names.contains(i)));
         }
     }
+    let decoded = closure(decoded, &edges);
     if seen_methods.len() != areas.by_method.len() {
         let missing: Vec<_> = areas
             .by_method
@@ -271,6 +283,9 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
                     if let Some(attrs) = attrs_mut(&mut item) {
                         attrs.push(cfg_any(features));
                     }
+                    if !decoded.contains(&s) {
+                        encode_only(&mut item);
+                    }
                 }
             },
             None => {
@@ -285,6 +300,66 @@ pub fn gate(mut file: syn::File, areas: &Areas) -> Result<(syn::File, usize)> {
     }
     *types_mod = out;
     Ok((file, kept))
+}
+
+/// The types reachable from `roots` over `edges`.
+fn closure(
+    roots: BTreeSet<String>,
+    edges: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut todo: Vec<String> = roots.into_iter().collect();
+    while let Some(t) = todo.pop() {
+        if seen.insert(t.clone()) {
+            todo.extend(edges.get(&t).into_iter().flatten().cloned());
+        }
+    }
+    seen
+}
+
+/// The feature that keeps `Deserialize` on types that are only ever sent.
+pub const DESERIALIZE_REQUESTS: &str = "deserialize-requests";
+
+/// A type that is only sent, never decoded, needs no `Deserialize` (about half of serde's cost
+/// for a type): the derive and any hand-written impl move behind `deserialize-requests`.
+fn encode_only(item: &mut syn::Item) {
+    let feature = DESERIALIZE_REQUESTS;
+    match item {
+        syn::Item::Struct(syn::ItemStruct { attrs, .. })
+        | syn::Item::Enum(syn::ItemEnum { attrs, .. }) => {
+            for attr in attrs.iter_mut() {
+                if !attr.path().is_ident("derive") {
+                    continue;
+                }
+                let Ok(paths) = attr.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                ) else {
+                    continue;
+                };
+                let is_de =
+                    |p: &syn::Path| p.segments.last().is_some_and(|s| s.ident == "Deserialize");
+                if !paths.iter().any(is_de) {
+                    continue;
+                }
+                let (de, rest): (Vec<_>, Vec<_>) = paths.into_iter().partition(is_de);
+                *attr = syn::parse_quote!(#[derive(#(#rest),*)]);
+                attrs.push(syn::parse_quote!(#[cfg_attr(feature = #feature, derive(#(#de),*))]));
+                break;
+            }
+        }
+        syn::Item::Impl(imp) => {
+            let is_de = imp
+                .trait_
+                .as_ref()
+                .and_then(|(p, _)| p.segments.last())
+                .is_some_and(|s| s.ident == "Deserialize");
+            if is_de {
+                imp.attrs
+                    .push(syn::parse_quote!(#[cfg(feature = #feature)]));
+            }
+        }
+        _ => {}
+    }
 }
 
 /// Adds `pub type Alias = Target;` for every schema name that slim.rs folded away, so each
