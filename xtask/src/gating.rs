@@ -488,6 +488,32 @@ mod tests {
     }
 
     #[test]
+    fn types_only_sent_lose_deserialize_by_default() {
+        let spec = serde_json::json!({"paths": {"/a": {"post": {"operationId": "post_a", "tags": ["alpha"]}}}});
+        let areas = Areas::from_spec(&spec, &["alpha"]).unwrap();
+        let file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+                pub struct Sent { pub x: i64 }
+                #[derive(::serde::Deserialize, ::serde::Serialize, Debug)]
+                pub struct Got { pub y: i64 }
+                impl<'de> ::serde::Deserialize<'de> for Sent2 { }
+                pub struct Sent2;
+            }
+            impl Client {
+                pub async fn post_a(&self, body: &types::Sent, b: &types::Sent2) -> Result<types::Got, ()> { todo!() }
+            }
+        };
+        let (file, _) = gate(file, &areas).unwrap();
+        let text = file.to_token_stream().to_string();
+        assert!(text.contains(
+            "# [derive (:: serde :: Serialize , Debug)] # [cfg (feature = \"alpha\")] # [cfg_attr (feature = \"deserialize-requests\" , derive (:: serde :: Deserialize))] pub struct Sent"
+        ), "{text}");
+        assert!(text.contains("# [derive (:: serde :: Deserialize , :: serde :: Serialize , Debug)] # [cfg (feature = \"alpha\")] pub struct Got"));
+        assert!(text.contains("# [cfg (feature = \"deserialize-requests\")] impl < 'de > :: serde :: Deserialize < 'de > for Sent2"));
+    }
+
+    #[test]
     fn unknown_methods_fail() {
         let spec = serde_json::json!({"paths": {"/a": {"get": {"operationId": "get_a", "tags": ["alpha"]}}}});
         let areas = Areas::from_spec(&spec, &[]).unwrap();
