@@ -393,8 +393,11 @@ pub fn add_aliases(file: &mut syn::File, aliases: &crate::slim::Aliases) -> Resu
         let t = syn::Ident::new(&target_ident, proc_macro2::Span::call_site());
         push(alias, syn::parse_quote!(#t), types_mod);
     }
-    for alias in &aliases.strings {
-        push(alias, syn::parse_quote!(::std::string::String), types_mod);
+    for (alias, kind) in &aliases.bare {
+        let target: syn::Type = match kind {
+            crate::slim::Bare::String => syn::parse_quote!(::std::string::String),
+        };
+        push(alias, target, types_mod);
     }
     Ok(added)
 }

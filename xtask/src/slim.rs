@@ -2,9 +2,9 @@
 //!
 //! Build time follows the number of generated types (about 30 ms each, in rustc's single-threaded
 //! front end), so codegen, on its in-memory copy of the spec:
-//! - merges structurally identical component schemas: the shortest name (then the first in
-//!   alphabetical order) is generated, every other name becomes a `pub type` alias of it, so
-//!   every schema name of the spec still names a Rust type;
+//! - merges structurally identical component schemas: the name the spec refers to most (then
+//!   the shortest, then the first alphabetically) is generated, every other name becomes a
+//!   `pub type` alias of it, so every schema name of the spec still names a Rust type;
 //! - inlines schemas that are a bare string (the response enums that spec-sync opened, and plain
 //!   string aliases): fields become `String` instead of a newtype with eight impls, and the name
 //!   stays as `pub type Name = String`.
@@ -22,8 +22,15 @@ const REF_PREFIX: &str = "#/components/schemas/";
 pub struct Aliases {
     /// name -> canonical schema name
     pub merged: BTreeMap<String, String>,
-    /// names of bare-string schemas, now `String`
-    pub strings: Vec<String>,
+    /// names of bare schemas and what they are now
+    pub bare: Vec<(String, Bare)>,
+}
+
+/// What a bare schema becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bare {
+    /// `String`
+    String,
 }
 
 pub fn slim(spec: &mut Value) -> Aliases {
@@ -33,21 +40,28 @@ pub fn slim(spec: &mut Value) -> Aliases {
     aliases
 }
 
-/// A schema that typify would turn into a `String` newtype with nothing to check.
-fn is_bare_string(s: &Value) -> bool {
-    let Some(m) = s.as_object() else { return false };
-    m.get("type") == Some(&Value::String("string".into()))
-        && m.keys().all(|k| k == "type" || k == "x-known-values")
+/// A schema that typify would turn into a newtype with nothing to check.
+fn bare(s: &Value) -> Option<Bare> {
+    let m = s.as_object()?;
+    match m.get("type")?.as_str()? {
+        "string" if m.keys().all(|k| k == "type" || k == "x-known-values") => Some(Bare::String),
+        // Free-form objects stay named: inlined, typify would make them a non-optional map
+        // that decodes a missing field as `{}`.
+        _ => None,
+    }
 }
 
 fn inline_bare_strings(spec: &mut Value, aliases: &mut Aliases) {
     let Some(schemas) = spec["components"]["schemas"].as_object_mut() else {
         return;
     };
-    let bare: BTreeMap<String, Value> = schemas
+    let kinds: BTreeMap<String, Bare> = schemas
         .iter()
-        .filter(|(_, s)| is_bare_string(s))
-        .map(|(n, s)| (format!("{REF_PREFIX}{n}"), s.clone()))
+        .filter_map(|(n, s)| Some((format!("{REF_PREFIX}{n}"), bare(s)?)))
+        .collect();
+    let bare: BTreeMap<String, Value> = kinds
+        .keys()
+        .map(|r| (r.clone(), schemas[r.trim_start_matches(REF_PREFIX)].clone()))
         .collect();
     schemas.retain(|n, _| !bare.contains_key(&format!("{REF_PREFIX}{n}")));
     fn walk(v: &mut Value, bare: &BTreeMap<String, Value>) {
@@ -71,13 +85,17 @@ fn inline_bare_strings(spec: &mut Value, aliases: &mut Aliases) {
         }
     }
     walk(spec, &bare);
-    aliases.strings = bare
-        .keys()
-        .map(|r| r.trim_start_matches(REF_PREFIX).to_string())
+    aliases.bare = kinds
+        .into_iter()
+        .map(|(r, k)| (r.trim_start_matches(REF_PREFIX).to_string(), k))
         .collect();
 }
 
 fn merge_identical(spec: &mut Value, aliases: &mut Aliases) {
+    // The generated name is the one the spec uses most (`UserMetadata`, not `LogDetails`, for
+    // the free-form object both name), then the shortest, then the first alphabetically.
+    let mut uses: BTreeMap<String, usize> = BTreeMap::new();
+    count_refs(spec, &mut uses);
     loop {
         let Some(schemas) = spec["components"]["schemas"].as_object() else {
             return;
@@ -90,7 +108,10 @@ fn merge_identical(spec: &mut Value, aliases: &mut Aliases) {
         for names in groups.values().filter(|g| g.len() > 1) {
             let keep = names
                 .iter()
-                .min_by_key(|n| (n.len(), n.as_str()))
+                .min_by_key(|n| {
+                    let used = uses.get(&format!("{REF_PREFIX}{n}")).copied().unwrap_or(0);
+                    (std::cmp::Reverse(used), n.len(), n.as_str())
+                })
                 .expect("non-empty group");
             for n in names.iter().filter(|n| *n != keep) {
                 rename.insert(format!("{REF_PREFIX}{n}"), format!("{REF_PREFIX}{keep}"));
@@ -112,6 +133,19 @@ fn merge_identical(spec: &mut Value, aliases: &mut Aliases) {
         for (from, to) in &rename {
             aliases.merged.insert(strip(from), strip(to));
         }
+    }
+}
+
+fn count_refs(v: &Value, uses: &mut BTreeMap<String, usize>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(r) = m.get("$ref").and_then(Value::as_str) {
+                *uses.entry(r.to_string()).or_default() += 1;
+            }
+            m.values().for_each(|x| count_refs(x, uses));
+        }
+        Value::Array(a) => a.iter().for_each(|x| count_refs(x, uses)),
+        _ => {}
     }
 }
 
@@ -155,7 +189,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn identical_schemas_merge_to_the_shortest_name_and_refs_follow() {
+    fn identical_schemas_merge_to_the_most_used_name_and_refs_follow() {
         let mut spec = json!({
             "paths": {"/a": {"get": {"responses": {"200": {"content": {"application/json":
                 {"schema": {"$ref": "#/components/schemas/CreateThingResponse"}}}}}}}},
@@ -171,15 +205,16 @@ mod tests {
         let aliases = slim(&mut spec);
         let schemas = spec["components"]["schemas"].as_object().unwrap();
         let names: Vec<_> = schemas.keys().cloned().collect();
-        assert_eq!(names, ["GetThing", "PartA", "Holder"]);
+        // CreateThingResponse is used by an operation, GetThing by nothing: the used name wins.
+        // PartA and PartB are used once each: the alphabetical first wins.
+        assert_eq!(names, ["CreateThingResponse", "PartA", "Holder"]);
         assert_eq!(aliases.merged["PartB"], "PartA");
-        assert_eq!(aliases.merged["CreateThingResponse"], "GetThing");
+        assert_eq!(aliases.merged["GetThing"], "CreateThingResponse");
         assert_eq!(
-            spec["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
-                ["$ref"],
-            "#/components/schemas/GetThing"
+            schemas["CreateThingResponse"]["properties"]["p"]["$ref"],
+            "#/components/schemas/PartA"
         );
-        assert_eq!(aliases.strings, ["Kind"]);
+        assert_eq!(aliases.bare, [("Kind".to_string(), Bare::String)]);
         assert_eq!(
             schemas["Holder"]["properties"]["k"],
             json!({"type": "string", "x-known-values": ["a"]})
