@@ -65,9 +65,7 @@ fn matches_query(user: &Value, query: &str) -> bool {
         Some((field, value)) => {
             let value = value.trim().trim_matches('"');
             match &user[field.trim()] {
-                Value::String(s) => value
-                    .strip_suffix('*')
-                    .map_or(s == value, |p| s.starts_with(p)),
+                Value::String(s) => glob(value, s),
                 Value::Bool(b) => value == b.to_string(),
                 _ => false,
             }
@@ -78,6 +76,26 @@ fn matches_query(user: &Value, query: &str) -> bool {
                 .is_some_and(|s| s.to_lowercase().contains(&query.to_lowercase()))
         }),
     }
+}
+
+/// `*` matches any run of characters; everything else matches itself.
+fn glob(pattern: &str, s: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == s;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !s.starts_with(first) || s.len() < first.len() + last.len() || !s.ends_with(last) {
+        return false;
+    }
+    let mut rest = &s[first.len()..s.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
 }
 
 pub async fn by_email(
@@ -333,6 +351,24 @@ pub async fn update(
     drop(users);
     state.log("sapi", "Update a User", Some(&id));
     Ok(Json(user))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob;
+
+    #[test]
+    fn globs() {
+        assert!(glob("a*", "abc"));
+        assert!(glob("*@example.com", "x@example.com"));
+        assert!(glob("imported-*-7@example.com", "imported-a-7@example.com"));
+        assert!(!glob(
+            "imported-*-7@example.com",
+            "imported-a-8@example.com"
+        ));
+        assert!(glob("exact", "exact") && !glob("exact", "exactly"));
+        assert!(!glob("ab*ba", "aba"));
+    }
 }
 
 pub async fn delete(
