@@ -353,6 +353,19 @@ pub async fn update(
     Ok(Json(user))
 }
 
+pub async fn delete(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    state.auth.check(&headers, &["delete:users"])?;
+    // Auth0 answers 204 whether or not the user existed.
+    if state.users.lock().unwrap().remove("user_id", &id) {
+        state.log("sapi", "Delete a User", Some(&id));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::glob;
@@ -369,17 +382,4 @@ mod tests {
         assert!(glob("exact", "exact") && !glob("exact", "exactly"));
         assert!(!glob("ab*ba", "aba"));
     }
-}
-
-pub async fn delete(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    state.auth.check(&headers, &["delete:users"])?;
-    // Auth0 answers 204 whether or not the user existed.
-    if state.users.lock().unwrap().remove("user_id", &id) {
-        state.log("sapi", "Delete a User", Some(&id));
-    }
-    Ok(StatusCode::NO_CONTENT)
 }
