@@ -3152,7 +3152,7 @@ async fn op_put_factor_phone_templates(
     client: &Client,
     args: &Value,
 ) -> Result<Outcome, String> {
-    let body: types::SetGuardianFactorSmsTemplatesRequestContent = arg(args, "body")?;
+    let body: types::GetGuardianFactorSmsTemplatesResponseContent = arg(args, "body")?;
     let result = client.put_factor_phone_templates(&body).await;
     Ok(finish(result).await)
 }
@@ -3275,7 +3275,7 @@ async fn op_put_factor_sms_templates(
     client: &Client,
     args: &Value,
 ) -> Result<Outcome, String> {
-    let body: types::SetGuardianFactorSmsTemplatesRequestContent = arg(args, "body")?;
+    let body: types::GetGuardianFactorSmsTemplatesResponseContent = arg(args, "body")?;
     let result = client.put_factor_sms_templates(&body).await;
     Ok(finish(result).await)
 }
@@ -4176,7 +4176,7 @@ async fn op_put_custom_text_by_language(
 ) -> Result<Outcome, String> {
     let prompt: ::std::string::String = arg(args, "prompt")?;
     let language: types::PromptLanguageEnum = arg(args, "language")?;
-    let body: types::LogDetails = arg(args, "body")?;
+    let body: types::UserMetadata = arg(args, "body")?;
     let result = client.put_custom_text_by_language(&prompt, language, &body).await;
     Ok(finish(result).await)
 }
@@ -4187,7 +4187,7 @@ async fn op_get_partials(client: &Client, args: &Value) -> Result<Outcome, Strin
 }
 async fn op_put_partials(client: &Client, args: &Value) -> Result<Outcome, String> {
     let prompt: types::PartialGroupsEnum = arg(args, "prompt")?;
-    let body: types::LogDetails = arg(args, "body")?;
+    let body: types::UserMetadata = arg(args, "body")?;
     let result = client.put_partials(prompt, &body).await;
     Ok(finish(result).await)
 }

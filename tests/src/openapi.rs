@@ -63,7 +63,9 @@ pub fn operations(spec: &Value) -> Vec<Operation> {
     let mut out = vec![];
     let paths = spec["paths"].as_object().expect("the spec has paths");
     for (path, item) in paths {
-        let Some(item) = item.as_object() else { continue };
+        let Some(item) = item.as_object() else {
+            continue;
+        };
         for (method, op) in item {
             if method == "parameters" {
                 continue;
@@ -213,26 +215,5 @@ fn nullable(mut out: Map<String, Value>) -> Value {
             Value::Object(out)
         }
         _ => json!({"anyOf": [{"type": "null"}, Value::Object(out)]}),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nullable_becomes_a_type_array() {
-        let s = json!({"type": "object", "properties": {
-            "a": {"type": "string", "nullable": true, "enum": ["x"]},
-            "b": {"$ref": "#/components/schemas/B", "nullable": true},
-            "nullable": {"type": "boolean"}
-        }});
-        let out = to_json_schema(&s, "urn:spec");
-        assert_eq!(out["properties"]["a"], json!({"type": ["string", "null"], "enum": ["x", null]}));
-        assert_eq!(
-            out["properties"]["b"],
-            json!({"anyOf": [{"type": "null"}, {"$ref": "urn:spec#/components/schemas/B"}]})
-        );
-        assert_eq!(out["properties"]["nullable"], json!({"type": "boolean"}));
     }
 }

@@ -72,7 +72,9 @@ pub async fn finish<T: Serialize>(r: Result<ResponseValue<T>, Error<types::ApiEr
 }
 
 /// The outcome of a call whose success body is a byte stream (server-sent events): read whole.
-pub async fn finish_stream(r: Result<ResponseValue<ByteStream>, Error<types::ApiError>>) -> Outcome {
+pub async fn finish_stream(
+    r: Result<ResponseValue<ByteStream>, Error<types::ApiError>>,
+) -> Outcome {
     match r {
         Ok(rv) => {
             let status = rv.status().as_u16();

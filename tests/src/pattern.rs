@@ -233,7 +233,9 @@ impl<'p> Gen<'p> {
             Some('?') => (0, 1),
             Some('{') => {
                 let rest: String = self.chars[self.pos..].iter().collect();
-                let Some(end) = rest.find('}') else { return (1, 1) };
+                let Some(end) = rest.find('}') else {
+                    return (1, 1);
+                };
                 let body = &rest[1..end];
                 let parsed = match body.split_once(',') {
                     None => body.parse().ok().map(|n| (n, n)),
@@ -255,28 +257,5 @@ impl<'p> Gen<'p> {
             self.pos += 1; // lazy
         }
         q
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::matching;
-
-    #[test]
-    fn spec_patterns() {
-        for (p, min, max) in [
-            ("grp_[1-9a-km-zA-HJ-NP-Z]{14,22}", 0, 100),
-            ("^#(([0-9a-fA-F]{3}){1,2}|([0-9a-fA-F]{4}){1,2})$", 0, 100),
-            ("^\\+[0-9]{1,15}$", 0, 100),
-            ("^(?!.*\\x00)\\S(.*\\S)?$", 5, 10),
-            ("^(?:(?!org_))[a-z0-9]([a-z0-9-_]*[a-z0-9])?$", 3, 50),
-            ("^\\+[0-9]{8, 20}", 0, 100),
-            ("^(?!-)(?!.*--)(?:[a-zA-Z0-9-]|{org_id}|{org_name})*$", 1, 100),
-            ("^[^<>]+$", 1, 10),
-            ("^([A-Za-z0-9+/]){86}==$", 0, 100),
-        ] {
-            let s = matching(p, min, max).unwrap_or_else(|| panic!("{p}"));
-            assert!(regress::Regex::new(p).unwrap().find(&s).is_some(), "{p}: {s}");
-        }
     }
 }

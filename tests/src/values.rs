@@ -110,7 +110,13 @@ impl<'s> Generator<'s> {
         }
     }
 
-    fn gen_value(&mut self, schema: &Value, depth: usize, salt: usize, at: &str) -> Result<Value, String> {
+    fn gen_value(
+        &mut self,
+        schema: &Value,
+        depth: usize,
+        salt: usize,
+        at: &str,
+    ) -> Result<Value, String> {
         if depth > MAX_DEPTH {
             return Err(format!("{at}: recursion deeper than {MAX_DEPTH}"));
         }
@@ -137,10 +143,12 @@ impl<'s> Generator<'s> {
                 let first = self.pick(branches.len());
                 let mut last_err = String::new();
                 // The chosen branch first, then the others in order.
-                let order = std::iter::once(first).chain((0..branches.len()).filter(|i| *i != first));
+                let order =
+                    std::iter::once(first).chain((0..branches.len()).filter(|i| *i != first));
                 for i in order {
                     let notes = self.notes.len();
-                    match self.gen_value(&branches[i], depth + 1, salt, &format!("{at}/{key}[{i}]")) {
+                    match self.gen_value(&branches[i], depth + 1, salt, &format!("{at}/{key}[{i}]"))
+                    {
                         Ok(mut v) => {
                             // Sibling properties of a oneOf apply to every branch.
                             if obj.contains_key("properties")
@@ -208,7 +216,13 @@ impl<'s> Generator<'s> {
         Ok(Value::Object(merged))
     }
 
-    fn object(&mut self, obj: &Map<String, Value>, depth: usize, salt: usize, at: &str) -> Result<Value, String> {
+    fn object(
+        &mut self,
+        obj: &Map<String, Value>,
+        depth: usize,
+        salt: usize,
+        at: &str,
+    ) -> Result<Value, String> {
         let required: Vec<&str> = obj
             .get("required")
             .and_then(Value::as_array)
@@ -216,9 +230,18 @@ impl<'s> Generator<'s> {
             .unwrap_or_default();
         let mut out = Map::new();
         let empty = Map::new();
-        let props = obj.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        let min_props = obj.get("minProperties").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let max_props = obj.get("maxProperties").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+        let props = obj
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let min_props = obj
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0) as usize;
+        let max_props = obj
+            .get("maxProperties")
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |m| m as usize);
         // Required names the schema does not declare: any value satisfies the schema.
         for name in &required {
             if !props.contains_key(*name) {
@@ -268,7 +291,9 @@ impl<'s> Generator<'s> {
             }
         } else {
             let mut i = 0;
-            while out.len() < min_props || (wants_entry && i == 0 && additional == Some(&Value::Bool(true))) {
+            while out.len() < min_props
+                || (wants_entry && i == 0 && additional == Some(&Value::Bool(true)))
+            {
                 out.insert(format!("key{i}"), json!(format!("value{i}")));
                 i += 1;
             }
@@ -286,8 +311,15 @@ impl<'s> Generator<'s> {
 
     fn array(&mut self, obj: &Map<String, Value>, depth: usize, at: &str) -> Result<Value, String> {
         let min = obj.get("minItems").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let max = obj.get("maxItems").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
-        let want = if self.variant.optional && depth < OPTIONAL_DEPTH { min.max(1) } else { min };
+        let max = obj
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |m| m as usize);
+        let want = if self.variant.optional && depth < OPTIONAL_DEPTH {
+            min.max(1)
+        } else {
+            min
+        };
         let n = want.min(max);
         let items = obj.get("items").cloned().unwrap_or(json!({}));
         let mut out = Vec::with_capacity(n);
@@ -299,7 +331,10 @@ impl<'s> Generator<'s> {
 
     fn string(&mut self, obj: &Map<String, Value>, salt: usize, at: &str) -> Result<Value, String> {
         let min = obj.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-        let max = obj.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
+        let max = obj
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .map_or(usize::MAX, |m| m as usize);
         if let Some(known) = obj.get("x-known-values").and_then(Value::as_array)
             && !known.is_empty()
         {
@@ -318,7 +353,9 @@ impl<'s> Generator<'s> {
             }
             return match pattern::matching(p, min, max) {
                 Some(v) => Ok(json!(v)),
-                None => Err(format!("{at}: no value for pattern {p:?} (length {min}..{max})")),
+                None => Err(format!(
+                    "{at}: no value for pattern {p:?} (length {min}..{max})"
+                )),
             };
         }
         if let Some(v) = formatted(format, salt)
@@ -326,7 +363,11 @@ impl<'s> Generator<'s> {
         {
             return Ok(json!(v));
         }
-        let base = if salt == 0 { "value".to_string() } else { format!("value{salt}") };
+        let base = if salt == 0 {
+            "value".to_string()
+        } else {
+            format!("value{salt}")
+        };
         Ok(json!(fit_length(&base, min, max)))
     }
 
@@ -344,7 +385,11 @@ impl<'s> Generator<'s> {
         } else {
             v += salt as i64;
         }
-        if let Some(m) = obj.get("multipleOf").and_then(Value::as_i64).filter(|m| *m > 0) {
+        if let Some(m) = obj
+            .get("multipleOf")
+            .and_then(Value::as_i64)
+            .filter(|m| *m > 0)
+        {
             v = (v + m - 1).div_euclid(m) * m;
         }
         json!(v)
@@ -408,39 +453,4 @@ fn formatted(format: &str, salt: usize) -> Option<String> {
         f if f.contains("uri") || f.contains("url") => format!("https://example.com/path{n}"),
         _ => return None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn spec() -> Value {
-        json!({"components": {"schemas": {
-            "Node": {"type": "object", "required": ["name"], "properties": {
-                "name": {"type": "string", "minLength": 3, "maxLength": 4},
-                "child": {"$ref": "#/components/schemas/Node"},
-                "kind": {"type": "string", "x-known-values": ["a", "b"]},
-                "when": {"type": "string", "format": "date-time"},
-                "n": {"type": "integer", "minimum": 5, "maximum": 9},
-                "maybe": {"type": "string", "nullable": true}
-            }}
-        }}})
-    }
-
-    #[test]
-    fn variants() {
-        let spec = spec();
-        let node = json!({"$ref": "#/components/schemas/Node"});
-        let full = Generator::new(&spec, Variant::FULL).value(&node).unwrap();
-        assert_eq!(full["name"], "valu");
-        assert_eq!(full["kind"], "a");
-        assert_eq!(full["n"], 5);
-        assert_eq!(full["when"], "2024-01-01T03:04:05Z");
-        assert!(full["child"]["child"].is_object(), "recursion is bounded, not cut at once");
-        let min = Generator::new(&spec, Variant::MINIMAL).value(&node).unwrap();
-        assert_eq!(min, json!({"name": "valu"}));
-        let extra = Generator::new(&spec, Variant::EXTRA).value(&node).unwrap();
-        assert_eq!(extra["kind"], UNKNOWN_VALUE);
-        assert!(extra.get(UNKNOWN_FIELD).is_some());
-    }
 }

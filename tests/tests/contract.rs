@@ -38,7 +38,81 @@ const SKIP: &[(&str, &str)] = &[
 /// reason)`; `"*"` stands for every operation (one cause shared by many). A problem is excused
 /// when its text (less the `[variant] ` tag) starts with the prefix. Fix the cause, then delete
 /// the line: an entry that no longer matches any problem fails the test.
-const KNOWN_FAILURES: &[(&str, &str, &str)] = &[];
+const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
+    // Generator (progenitor-client 0.15.1): `encode_path` percent-encodes only controls, space,
+    // `"#<>?`{}/%`, so `|` (in every Auth0 user id: `auth0|123`) goes out raw. RFC 3986 does not
+    // allow it in a path; Auth0 accepts it today, but proxies may not. Fix: have codegen route
+    // path segments through an encoder of our own (everything but pchar), then delete this line.
+    (
+        "*",
+        "path encoding: characters left raw that RFC 3986 wants percent-encoded: {'|'}",
+        "progenitor-client encode_path leaves `|` raw",
+    ),
+    // Normalizer: these response schemas list `credentials` in `required` without declaring it
+    // (Auth0 never returns the provider's credentials), so the generated type requires a field
+    // that real responses lack: decoding a real response fails. Drop undeclared names from
+    // `required` in response schemas.
+    (
+        "create_phone_provider",
+        "spec: the response schema requires properties it does not declare",
+        "required `credentials` undeclared",
+    ),
+    (
+        "get_phone_provider",
+        "spec: the response schema requires properties it does not declare",
+        "required `credentials` undeclared",
+    ),
+    (
+        "update_phone_provider",
+        "spec: the response schema requires properties it does not declare",
+        "required `credentials` undeclared",
+    ),
+    (
+        "get_branding_phone_providers",
+        "spec: the response schema requires properties it does not declare",
+        "required `credentials` undeclared",
+    ),
+    // Same: CreateExportUsersResponseContent requires an undeclared `connection`.
+    (
+        "post_users-exports",
+        "spec: the response schema requires properties it does not declare",
+        "required `connection` undeclared",
+    ),
+    // Normalizer: `allowlist` items are `{type: string, anyOf: [ipv4, cidr, ipv6, ipv6_cidr
+    // formats]}`; typify turns a string `anyOf` into a struct of flattened optional fields that
+    // neither deserializes from nor serializes to a string. Collapse anyOf/oneOf branches that
+    // are all plain strings (differing only in format) into one `type: string`.
+    (
+        "get_brute-force-protection",
+        "decode: invalid type: string",
+        "allowlist item anyOf -> struct",
+    ),
+    (
+        "get_suspicious-ip-throttling",
+        "decode: invalid type: string",
+        "allowlist item anyOf -> struct",
+    ),
+    (
+        "patch_brute-force-protection",
+        "call: BadArguments(\"argument body: invalid type: string",
+        "allowlist item anyOf -> struct",
+    ),
+    (
+        "patch_brute-force-protection",
+        "request: none reached the server (BadArguments(\"argument body",
+        "allowlist item anyOf -> struct",
+    ),
+    (
+        "patch_suspicious-ip-throttling",
+        "call: BadArguments(\"argument body: invalid type: string",
+        "allowlist item anyOf -> struct",
+    ),
+    (
+        "patch_suspicious-ip-throttling",
+        "request: none reached the server (BadArguments(\"argument body",
+        "allowlist item anyOf -> struct",
+    ),
+];
 
 /// Problems that start with this are observations about the spec, printed but not failures.
 const NOTE: &str = "spec note: ";
@@ -64,7 +138,12 @@ fn seen(req: &HttpMockRequest) -> Seen {
         headers: req
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("<non-ascii>").to_string()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    v.to_str().unwrap_or("<non-ascii>").to_string(),
+                )
+            })
             .collect(),
         body: req.body().to_vec(),
     }
@@ -123,7 +202,12 @@ impl Schemas {
         }
     }
 
-    fn errors(&self, schema: &Value, instance: &Value, relaxed: bool) -> Result<Vec<String>, String> {
+    fn errors(
+        &self,
+        schema: &Value,
+        instance: &Value,
+        relaxed: bool,
+    ) -> Result<Vec<String>, String> {
         let mut schema = openapi::to_json_schema(schema, SPEC_URI);
         let unchecked = &self.unchecked_patterns;
         openapi::retain_patterns(&mut schema, &mut |p| !unchecked.contains(p));
@@ -152,24 +236,46 @@ impl Schemas {
             return Ok(None);
         }
         let relaxed = self.errors(schema, instance, true)?;
-        if relaxed.is_empty() { Ok(Some(strict.join("; "))) } else { Err(relaxed.join("; ")) }
+        if relaxed.is_empty() {
+            Ok(Some(strict.join("; ")))
+        } else {
+            Err(relaxed.join("; "))
+        }
     }
 }
 
-/// Percent-encodes everything but RFC 3986 unreserved characters.
-fn strict_encode(s: &str) -> String {
+/// Percent-encodes a path segment: everything but RFC 3986 `pchar`s (unreserved, sub-delims,
+/// `:` and `@`).
+fn encode_segment(s: &str) -> String {
     const SET: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
         .remove(b'-')
         .remove(b'.')
         .remove(b'_')
-        .remove(b'~');
+        .remove(b'~')
+        .remove(b'!')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'\'')
+        .remove(b'(')
+        .remove(b')')
+        .remove(b'*')
+        .remove(b'+')
+        .remove(b',')
+        .remove(b';')
+        .remove(b'=')
+        .remove(b':')
+        .remove(b'@');
     percent_encoding::utf8_percent_encode(s, SET).to_string()
 }
 
 /// The segments of a raw path, percent-decoded.
 fn decoded_segments(raw: &str) -> Vec<String> {
     raw.split('/')
-        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned())
+        .map(|s| {
+            percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned()
+        })
         .collect()
 }
 
@@ -182,13 +288,24 @@ fn is_pchar(c: char) -> bool {
 /// string parameters (no enum, format or pattern).
 fn tricky_string(schema: &Value, tricky: &str) -> Option<String> {
     let s = schema;
-    let plain = ["enum", "pattern", "format", "oneOf", "anyOf", "allOf", "$ref"];
-    if s.get("type").and_then(Value::as_str) != Some("string") || plain.iter().any(|k| s.get(k).is_some()) {
+    let plain = [
+        "enum", "pattern", "format", "oneOf", "anyOf", "allOf", "$ref",
+    ];
+    if s.get("type").and_then(Value::as_str) != Some("string")
+        || plain.iter().any(|k| s.get(k).is_some())
+    {
         return None;
     }
     let min = s.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
-    let max = s.get("maxLength").and_then(Value::as_u64).map_or(usize::MAX, |m| m as usize);
-    let mut v = if tricky.len() <= max { tricky.to_string() } else { "a|b c/d".chars().take(max).collect() };
+    let max = s
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .map_or(usize::MAX, |m| m as usize);
+    let mut v = if tricky.len() <= max {
+        tricky.to_string()
+    } else {
+        "a|b c/d".chars().take(max).collect()
+    };
     while v.len() < min {
         v.push('x');
     }
@@ -203,7 +320,10 @@ fn query_pairs(name: &str, value: &Value) -> Vec<(String, String)> {
     };
     match value {
         Value::Null => vec![],
-        Value::Array(items) => items.iter().map(|i| (name.to_string(), scalar(i))).collect(),
+        Value::Array(items) => items
+            .iter()
+            .map(|i| (name.to_string(), scalar(i)))
+            .collect(),
         v => vec![(name.to_string(), scalar(v))],
     }
 }
@@ -216,14 +336,25 @@ struct Call {
 }
 
 /// Arguments for `op`, and what the server should see.
-fn build_call(spec: &Value, op: &Operation, variant: Variant, problems: &mut Vec<String>) -> Option<Call> {
+fn build_call(
+    spec: &Value,
+    op: &Operation,
+    variant: Variant,
+    problems: &mut Vec<String>,
+) -> Option<Call> {
     let mut g = Generator::new(spec, variant);
     let mut args = serde_json::Map::new();
     let mut raw_path = op.path.clone();
     let mut query = vec![];
     let mut headers = vec![];
     for p in &op.params {
-        let Param { name, location, required, schema, explode } = p;
+        let Param {
+            name,
+            location,
+            required,
+            schema,
+            explode,
+        } = p;
         if !required && !variant.optional {
             continue;
         }
@@ -249,11 +380,13 @@ fn build_call(spec: &Value, op: &Operation, variant: Variant, problems: &mut Vec
                     Value::String(s) => s.clone(),
                     other => other.to_string(),
                 };
-                raw_path = raw_path.replace(&format!("{{{name}}}"), &strict_encode(&text));
+                raw_path = raw_path.replace(&format!("{{{name}}}"), &encode_segment(&text));
             }
             "query" => {
                 if !explode && value.is_array() {
-                    problems.push(format!("arguments: {name}: explode=false arrays are not checked"));
+                    problems.push(format!(
+                        "arguments: {name}: explode=false arrays are not checked"
+                    ));
                 }
                 query.extend(query_pairs(name, &value));
             }
@@ -262,7 +395,9 @@ fn build_call(spec: &Value, op: &Operation, variant: Variant, problems: &mut Vec
                     headers.push((name.to_ascii_lowercase(), s.clone()));
                 }
             }
-            other => problems.push(format!("arguments: parameter {name} in {other} is not supported")),
+            other => problems.push(format!(
+                "arguments: parameter {name} in {other} is not supported"
+            )),
         }
         args.insert(name.clone(), value);
     }
@@ -295,23 +430,29 @@ fn check_request(
     problems: &mut Vec<String>,
 ) {
     if seen.method != op.method {
-        problems.push(format!("method: sent {}, spec says {}", seen.method, op.method));
+        problems.push(format!(
+            "method: sent {}, spec says {}",
+            seen.method, op.method
+        ));
     }
-    if seen.raw_path != call.raw_path {
-        // Tell apart a wrong value from a merely unusual (but unambiguous) encoding.
-        let decode = decoded_segments;
-        let raw_chars: BTreeSet<char> = seen
+    // The mock matched on decoded segments; here the encoding itself: every character is a
+    // `pchar` or a percent-escape (over-encoding, like `%3A` for `:`, is fine).
+    if decoded_segments(&seen.raw_path) != decoded_segments(&call.raw_path) {
+        problems.push(format!(
+            "path: sent {}, expected {}",
+            seen.raw_path, call.raw_path
+        ));
+    } else {
+        let raw: BTreeSet<char> = seen
             .raw_path
             .chars()
             .filter(|c| *c != '/' && *c != '%' && !is_pchar(*c))
             .collect();
-        if decode(&seen.raw_path) == decode(&call.raw_path) && !raw_chars.is_empty() {
+        if !raw.is_empty() {
             problems.push(format!(
-                "path encoding: characters left raw that RFC 3986 wants percent-encoded: {raw_chars:?} (sent {}, expected {})",
+                "path encoding: characters left raw that RFC 3986 wants percent-encoded: {raw:?} (sent {}, expected {})",
                 seen.raw_path, call.raw_path
             ));
-        } else {
-            problems.push(format!("path: sent {}, expected {}", seen.raw_path, call.raw_path));
         }
     }
     let mut got = seen.query.clone();
@@ -320,40 +461,54 @@ fn check_request(
         problems.push(format!("query: sent {got:?}, expected {:?}", call.query));
     }
     for (name, value) in &call.headers {
-        let sent = seen.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name));
+        let sent = seen
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name));
         if sent.map(|(_, v)| v) != Some(value) {
             problems.push(format!("header {name}: sent {sent:?}, expected {value:?}"));
         }
     }
     match &op.body {
         Some(schema) => {
-            let ct = seen.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+            let ct = seen
+                .headers
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"));
             if !ct.is_some_and(|(_, v)| v.starts_with("application/json")) {
                 problems.push(format!("body: content-type {ct:?}"));
             }
             match serde_json::from_slice::<Value>(&seen.body) {
-                Ok(body) => {
-                    match schemas.validate(schema, &body) {
-                        Ok(None) => {}
-                        Ok(Some(e)) => problems.push(format!("{NOTE}body matches several oneOf branches: {e}")),
-                        Err(e) => {
-                            problems.push(format!("body: does not validate against the request schema: {e}; sent {body}"))
-                        }
+                Ok(body) => match schemas.validate(schema, &body) {
+                    Ok(None) => {}
+                    Ok(Some(e)) => {
+                        problems.push(format!("{NOTE}body matches several oneOf branches: {e}"))
                     }
-                }
+                    Err(e) => problems.push(format!(
+                        "body: does not validate against the request schema: {e}; sent {body}"
+                    )),
+                },
                 Err(e) => problems.push(format!("body: not JSON: {e}")),
             }
         }
         None => {
             if !seen.body.is_empty() {
-                problems.push(format!("body: sent {} bytes, the spec has no request body", seen.body.len()));
+                problems.push(format!(
+                    "body: sent {} bytes, the spec has no request body",
+                    seen.body.len()
+                ));
             }
         }
     }
 }
 
 /// A response body for `op`'s success status, and its content type.
-fn success_body(spec: &Value, op: &Operation, variant: Variant, problems: &mut Vec<String>) -> Option<(String, Vec<u8>)> {
+fn success_body(
+    spec: &Value,
+    op: &Operation,
+    variant: Variant,
+    problems: &mut Vec<String>,
+) -> Option<(String, Vec<u8>)> {
     match (&op.success.content_type, &op.success.schema) {
         (Some(ct), _) if ct == "text/event-stream" => Some((
             ct.clone(),
@@ -418,7 +573,11 @@ async fn exercise(
                 matches
             });
             let then = then.status(status);
-            let then = if content_type.is_empty() { then } else { then.header("content-type", content_type.as_str()) };
+            let then = if content_type.is_empty() {
+                then
+            } else {
+                then.header("content-type", content_type.as_str())
+            };
             then.body(body.clone());
         })
         .await;
@@ -434,7 +593,11 @@ async fn exercise(
         .await;
     let outcome = calls::call(client, &op.id, &call.args).await;
     let hits = expected.calls_async().await;
-    let request = if hits == 1 { hit.lock().unwrap().take() } else { missed.lock().unwrap().take() };
+    let request = if hits == 1 {
+        hit.lock().unwrap().take()
+    } else {
+        missed.lock().unwrap().take()
+    };
     expected.delete_async().await;
     fallback.delete_async().await;
     match &request {
@@ -456,7 +619,10 @@ fn response_variant(label: &str) -> Variant {
 }
 
 fn tag(label: &str, problems: Vec<String>) -> Vec<String> {
-    problems.into_iter().map(|p| format!("[{label}] {p}")).collect()
+    problems
+        .into_iter()
+        .map(|p| format!("[{label}] {p}"))
+        .collect()
 }
 
 /// Strips the `[label] ` tag.
@@ -486,16 +652,37 @@ async fn check_operation(
     op: &Operation,
 ) -> Vec<String> {
     let mut problems = vec![];
-    for (label, request_variant) in [("A", Variant::FULL), ("B", Variant::MINIMAL), ("C", Variant::FULL)] {
-        let (mut p, outcome) = exercise(server, client, spec, schemas, op, label, request_variant, None).await;
+    for (label, request_variant) in [
+        ("A", Variant::FULL),
+        ("B", Variant::MINIMAL),
+        ("C", Variant::FULL),
+    ] {
+        let (mut p, outcome) = exercise(
+            server,
+            client,
+            spec,
+            schemas,
+            op,
+            label,
+            request_variant,
+            None,
+        )
+        .await;
         match outcome {
             None => {}
             Some(Outcome::Success { status, raw, .. }) => {
                 if status != op.success.status {
-                    p.push(format!("[{label}] response: status {status}, expected {}", op.success.status));
+                    p.push(format!(
+                        "[{label}] response: status {status}, expected {}",
+                        op.success.status
+                    ));
                 }
-                if op.success.content_type.as_deref() == Some("text/event-stream") && raw.as_deref().is_none_or(|r| !r.starts_with(b"id: 1\n")) {
-                    p.push(format!("[{label}] response: the event stream did not come through: {raw:?}"));
+                if op.success.content_type.as_deref() == Some("text/event-stream")
+                    && raw.as_deref().is_none_or(|r| !r.starts_with(b"id: 1\n"))
+                {
+                    p.push(format!(
+                        "[{label}] response: the event stream did not come through: {raw:?}"
+                    ));
                 }
             }
             Some(Outcome::Decode { body, error }) => {
@@ -517,12 +704,31 @@ async fn check_operation(
         None => problems.push("error: the spec documents no 4xx response".into()),
         Some(status) => {
             let body = auth0_error(status);
-            let response = Some((status, "application/json".to_string(), serde_json::to_vec(&body).expect("JSON")));
-            let (mut p, outcome) = exercise(server, client, spec, schemas, op, "E", Variant::MINIMAL, response).await;
+            let response = Some((
+                status,
+                "application/json".to_string(),
+                serde_json::to_vec(&body).expect("JSON"),
+            ));
+            let (mut p, outcome) = exercise(
+                server,
+                client,
+                spec,
+                schemas,
+                op,
+                "E",
+                Variant::MINIMAL,
+                response,
+            )
+            .await;
             match outcome {
                 None => {}
                 Some(Outcome::ErrorResponse { status: got, error }) => {
-                    let typed = (error.status_code, error.error.as_deref(), error.message.as_deref(), error.error_code.as_deref());
+                    let typed = (
+                        error.status_code,
+                        error.error.as_deref(),
+                        error.message.as_deref(),
+                        error.error_code.as_deref(),
+                    );
                     let want = (
                         Some(i64::from(status)),
                         body["error"].as_str(),
@@ -530,7 +736,9 @@ async fn check_operation(
                         body["errorCode"].as_str(),
                     );
                     if got != status || typed != want {
-                        p.push(format!("[E] error: got {got} {typed:?}, expected {status} {want:?}"));
+                        p.push(format!(
+                            "[E] error: got {got} {typed:?}, expected {status} {want:?}"
+                        ));
                     }
                 }
                 Some(other) => p.push(format!("[E] error: expected ErrorResponse, got {other:?}")),
@@ -567,18 +775,25 @@ async fn every_operation_meets_its_contract() {
             continue;
         }
         if !generated.contains(op.id.as_str()) {
-            gaps.push(format!("{}: in the spec, not in the generated client, not on SKIP", op.id));
+            gaps.push(format!(
+                "{}: in the spec, not in the generated client, not on SKIP",
+                op.id
+            ));
             continue;
         }
         if op.non_json_body {
-            gaps.push(format!("{}: a non-JSON request body this test cannot build", op.id));
+            gaps.push(format!(
+                "{}: a non-JSON request body this test cannot build",
+                op.id
+            ));
             continue;
         }
         exercised += 1;
-        let (notes, problems): (Vec<String>, Vec<String>) = check_operation(&server, &client, &spec, &schemas, op)
-            .await
-            .into_iter()
-            .partition(|p| untagged(p).starts_with(NOTE));
+        let (notes, problems): (Vec<String>, Vec<String>) =
+            check_operation(&server, &client, &spec, &schemas, op)
+                .await
+                .into_iter()
+                .partition(|p| untagged(p).starts_with(NOTE));
         if !notes.is_empty() {
             spec_notes.insert(op.id.clone(), notes);
         }
@@ -598,9 +813,9 @@ async fn every_operation_meets_its_contract() {
     let mut known = 0;
     for (op, problems) in &failures {
         for p in problems {
-            let excused = KNOWN_FAILURES
-                .iter()
-                .position(|(o, prefix, _)| (*o == "*" || o == op) && untagged(p).starts_with(prefix));
+            let excused = KNOWN_FAILURES.iter().position(|(o, prefix, _)| {
+                (*o == "*" || o == op) && untagged(p).starts_with(prefix)
+            });
             match excused {
                 Some(i) => {
                     used[i] = true;
@@ -617,26 +832,29 @@ async fn every_operation_meets_its_contract() {
         .map(|((o, p, _), _)| format!("{o}: {p}"))
         .collect();
 
-    let problem_ops = failures.len();
-    println!(
-        "contract: {} operations in the spec; {exercised} exercised (3 variants + 1 error each), {} skipped, \
-         {} with known failures ({known} problems excused), {} with new failures",
+    // Straight to stderr, so the summary shows even when the harness captures test output.
+    let mut summary = format!(
+        "contract: {} operations in the spec; {exercised} exercised (variants A, B, C and one 4xx each); \
+         {} skipped; {} with known failures ({known} problems excused); {} with new failures\n",
         operations.len(),
         SKIP.len(),
-        problem_ops - new_failures.len(),
+        failures.len() - new_failures.len(),
         new_failures.len()
     );
-    for (op, notes) in &spec_notes {
-        let mut first = notes[0].clone();
-        first.truncate(300);
-        println!("spec note: {op}: {} note(s), e.g. {first}", notes.len());
+    if !spec_notes.is_empty() {
+        let ops: Vec<&str> = spec_notes.keys().map(String::as_str).collect();
+        summary += &format!(
+            "contract: spec notes (bodies valid only if oneOf is read as anyOf: overlapping branches): {}\n",
+            ops.join(", ")
+        );
     }
     if !schemas.unchecked_patterns.is_empty() {
-        println!(
-            "spec note: {} pattern(s) the validator cannot compile are not checked in request bodies",
+        summary += &format!(
+            "contract: {} pattern(s) the validator cannot compile are not checked in request bodies\n",
             schemas.unchecked_patterns.len()
         );
     }
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), summary.as_bytes());
     let mut report = String::new();
     for g in &gaps {
         report += &format!("coverage gap: {g}\n");

@@ -8,6 +8,7 @@ use auth0_management_api::hooks::Inner;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
 
+use crate::body_limit::DEFAULT_MAX_RESPONSE_BYTES;
 use crate::client::{ClientShared, ManagementClient};
 use crate::clock::{Clock, TokioClock};
 use crate::config::{self, parse_origin};
@@ -67,6 +68,7 @@ pub struct ManagementClientBuilder {
     user_agent: Option<String>,
     telemetry: bool,
     client_info: Option<ClientInfo>,
+    max_response_bytes: u64,
     clock: Arc<dyn Clock>,
 }
 
@@ -92,6 +94,7 @@ impl Default for ManagementClientBuilder {
             user_agent: None,
             telemetry: true,
             client_info: None,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             clock: Arc::new(TokioClock),
         }
     }
@@ -129,6 +132,7 @@ impl fmt::Debug for ManagementClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("telemetry", &self.telemetry)
             .field("client_info", &self.client_info)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish()
     }
 }
@@ -293,6 +297,16 @@ impl ManagementClientBuilder {
         self
     }
 
+    /// The largest response body the client reads, in bytes (default
+    /// [`DEFAULT_MAX_RESPONSE_BYTES`], 16 MiB). A larger body, success or error, fails the call
+    /// with [`Error::ResponseTooLarge`] without being buffered: a `Content-Length` above the
+    /// limit is refused before reading, and a body without one stops at the limit. Must not be
+    /// zero; `u64::MAX` lifts the limit.
+    pub fn max_response_bytes(mut self, limit: u64) -> Self {
+        self.max_response_bytes = limit;
+        self
+    }
+
     #[cfg(test)]
     pub(crate) fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
         self.clock = clock;
@@ -357,6 +371,9 @@ impl ManagementClientBuilder {
         if self.timeout.is_some_and(|t| t.is_zero()) {
             return Err(Error::config("timeout must be greater than zero"));
         }
+        if self.max_response_bytes == 0 {
+            return Err(Error::config("max_response_bytes must be greater than zero"));
+        }
         if self.connect_timeout.is_zero() {
             return Err(Error::config("connect timeout must be greater than zero"));
         }
@@ -389,6 +406,7 @@ impl ManagementClientBuilder {
             timeout: self.timeout,
             retry: self.retry.clone(),
             clock: self.clock.clone(),
+            max_response_bytes: self.max_response_bytes,
         });
         let api = auth0_management_api::Client::new_with_client(
             api_base.as_str(),

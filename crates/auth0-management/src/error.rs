@@ -90,6 +90,18 @@ pub enum Error {
         snippet: String,
     },
 
+    /// A response body was larger than
+    /// [`max_response_bytes`](crate::ManagementClientBuilder::max_response_bytes) (16 MiB by
+    /// default). Reading stopped at the limit; nothing larger was buffered.
+    #[error("the response body is larger than the limit of {limit} bytes{} (see max_response_bytes)", content_length.map(|n| format!(" (Content-Length: {n})")).unwrap_or_default())]
+    ResponseTooLarge {
+        /// The configured limit, in bytes.
+        limit: u64,
+        /// The `Content-Length` the server declared, when that is what exceeded the limit (the
+        /// body was then not read at all).
+        content_length: Option<u64>,
+    },
+
     /// An argument was refused before anything was sent (for example an empty id).
     #[error("invalid input: {0}")]
     InvalidInput(String),
@@ -158,6 +170,12 @@ impl Error {
     }
 
     pub(crate) fn from_reqwest(e: reqwest::Error) -> Self {
+        if let Some(t) = crate::body_limit::too_large(&e) {
+            return Error::ResponseTooLarge {
+                limit: t.limit,
+                content_length: t.content_length,
+            };
+        }
         if e.is_timeout() {
             Error::Timeout
         } else {
@@ -178,6 +196,14 @@ trait WithoutUrlQuery {
 
 impl WithoutUrlQuery for reqwest::Error {
     fn without_url_query(mut self) -> Self {
+        // A body wrapped by the size limit reports reqwest's placeholder URL: say nothing rather
+        // than name a host that was never contacted.
+        if self
+            .url()
+            .is_some_and(|u| u.host_str() == Some("no.url.provided.local"))
+        {
+            return self.without_url();
+        }
         if let Some(url) = self.url_mut() {
             url.set_query(None);
             let _ = url.set_password(None);
@@ -423,19 +449,44 @@ impl<E: serde::Serialize> From<progenitor_client::Error<E>> for Error {
 /// Longest quote of a body kept in an error, in bytes.
 pub(crate) const SNIPPET_MAX: usize = 200;
 
-/// JSON keys whose string values never appear in a snippet.
-const SECRET_KEYS: &[&str] = &[
-    "client_secret",
-    "access_token",
-    "refresh_token",
-    "id_token",
-    "password",
+/// JSON keys whose string values never appear in a snippet: a key is secret if, lowercased and
+/// without `_` and `-`, it contains one of these (`client_secret`, `clientSecret`,
+/// `access_token`, `smtp_pass`, `api_key`, `secretAccessKey`, `private_key`, ...). Redacting a
+/// harmless value (`token_endpoint_auth_method`) only costs a diagnostic detail.
+const SECRET_KEY_PARTS: &[&str] = &[
     "secret",
     "token",
-    "signing_secret",
-    "private_key",
-    "client_assertion",
+    "password",
+    "passwd",
+    "pass",
+    "apikey",
+    "privatekey",
+    "assertion",
+    "connectionstring",
+    "credential",
+    "authorization",
+    "cookie",
+    "otp",
+    "recoverycode",
 ];
+
+/// Whether the JSON key `raw` (its text between the quotes, escapes undecoded) names a secret.
+fn is_secret_key(raw: &str) -> bool {
+    let decoded;
+    let key = if raw.contains('\\') {
+        // `"client\u005fsecret"` is `client_secret` to every JSON parser.
+        decoded = serde_json::from_str::<String>(&format!("\"{raw}\"")).unwrap_or_default();
+        decoded.as_str()
+    } else {
+        raw
+    };
+    let normalized: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    SECRET_KEY_PARTS.iter().any(|p| normalized.contains(p))
+}
 
 /// A short, redacted quote of `body`, centred on byte `at` if given.
 pub(crate) fn snippet(body: &[u8], at: Option<usize>) -> String {
@@ -504,8 +555,7 @@ pub(crate) fn redact_json_secrets(text: &str) -> String {
         while j < bytes.len() && bytes[j].is_ascii_whitespace() {
             j += 1;
         }
-        let is_secret = SECRET_KEYS.iter().any(|k| key.eq_ignore_ascii_case(k));
-        if j < bytes.len() && bytes[j] == b':' && is_secret {
+        if j < bytes.len() && bytes[j] == b':' && is_secret_key(key) {
             j += 1;
             while j < bytes.len() && bytes[j].is_ascii_whitespace() {
                 j += 1;

@@ -51,6 +51,9 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+mod body_limit;
 mod builder;
 mod client;
 mod clock;
@@ -68,6 +71,7 @@ mod tests;
 
 pub use auth0_management_api as api;
 pub use auth0_management_api::hooks::BoxFuture;
+pub use body_limit::DEFAULT_MAX_RESPONSE_BYTES;
 pub use builder::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, ManagementClientBuilder, http_client_builder,
 };

@@ -11,6 +11,7 @@ use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument as _;
 
+use crate::body_limit;
 use crate::clock::Clock;
 use crate::error::{Error, RateLimit};
 use crate::retry::{self, RetryPolicy};
@@ -77,6 +78,8 @@ pub(crate) struct CoreTransport {
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
+    /// Largest body a response may deliver (see [`crate::body_limit`]).
+    pub(crate) max_response_bytes: u64,
 }
 
 impl fmt::Debug for CoreTransport {
@@ -85,6 +88,7 @@ impl fmt::Debug for CoreTransport {
             .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("timeout", &self.timeout)
             .field("retry", &self.retry)
+            .field("max_response_bytes", &self.max_response_bytes)
             .finish_non_exhaustive()
     }
 }
@@ -194,6 +198,8 @@ impl CoreTransport {
                 retry_after: retry::server_delay(resp.headers(), self.clock.system_now()),
             });
         }
+        // Every body the caller reads (the generated layer reads them whole) stops at the limit.
+        let result = result.map(|resp| body_limit::limit(resp, self.max_response_bytes));
         (result, attempts)
     }
 

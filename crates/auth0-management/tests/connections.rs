@@ -1,7 +1,7 @@
 //! `client.connections()` and the seed's connection methods against a local mock server.
 
 use auth0_management::api::types::{
-    ConnectionStrategyEnum, CreateConnectionRequestContent, UpdateConnectionRequestContent,
+    ConnectionStrategyEnum, CreateConnectionRequestContent, IdentityProviderEnum, UpdateConnectionRequestContent,
 };
 use auth0_management::managers::connections::{GetConnectionParams, GetConnectionsParams};
 use auth0_management::{Error, ManagementClient};
@@ -123,8 +123,7 @@ async fn create_update_delete() {
         })
         .await;
     let c = client(&server);
-    let data: CreateConnectionRequestContent =
-        serde_json::from_value(json!({"name": "my-db", "strategy": "auth0"})).unwrap();
+    let data = new_connection();
     assert_eq!(
         c.create_connection(&data).await.unwrap().id.as_deref(),
         Some("con_1")
@@ -251,5 +250,22 @@ async fn get_connections_checkpoint_follows_next() {
     assert_eq!(pages[1].items.len(), 1);
     for m in [p1, p2] {
         assert_eq!(m.calls_async().await, 1);
+    }
+}
+
+fn new_connection() -> CreateConnectionRequestContent {
+    CreateConnectionRequestContent {
+        authentication: None,
+        connected_accounts: None,
+        cross_app_access_requesting_app: None,
+        display_name: None,
+        enabled_clients: Vec::new(),
+        is_domain_connection: None,
+        metadata: None,
+        name: "my-db".parse().unwrap(),
+        options: None,
+        realms: Vec::new(),
+        show_as_button: None,
+        strategy: IdentityProviderEnum::Auth0,
     }
 }

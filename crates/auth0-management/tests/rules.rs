@@ -255,3 +255,34 @@ async fn api_errors_are_mapped() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn without_totals_the_listing_stops_at_a_short_page() {
+    let server = MockServer::start_async().await;
+    let full = server
+        .mock_async(|when, then| {
+            when.method(GET).is_true(exact(
+                "/api/v2/rules",
+                &[("include_totals", "false"), ("page", "0"), ("per_page", "2")],
+            ));
+            then.status(200).json_body(json!([rule("a"), rule("b")]));
+        })
+        .await;
+    let short = server
+        .mock_async(|when, then| {
+            when.method(GET).is_true(exact(
+                "/api/v2/rules",
+                &[("include_totals", "false"), ("page", "1"), ("per_page", "2")],
+            ));
+            then.status(200).json_body(json!([rule("c")]));
+        })
+        .await;
+    let all = client(&server)
+        .get_rules(GetRulesParams::new().per_page(2).include_totals(false))
+        .collect_all()
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 3);
+    assert_eq!(full.calls_async().await, 1);
+    assert_eq!(short.calls_async().await, 1);
+}

@@ -37,7 +37,7 @@ async fn list_page(
                     params.client_id.as_deref(),
                     params.default_for,
                     None,
-                    Some(true),
+                    Some(params.include_totals.unwrap_or(true)),
                     Some(page),
                     NonZeroU64::new(per_page),
                     params.subject_type.as_deref(),
@@ -58,8 +58,8 @@ async fn list_page(
             checkpoint::get_json::<types::ListClientGrantPaginatedResponseContent>(
                 client,
                 "get_client_grants",
-                "/client-grants",
-                &query,
+                "client-grants",
+                query,
             )
             .await
             .map(|p| Page::new(p.client_grants).with_next(p.next))
@@ -80,6 +80,7 @@ async fn list_page(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GetClientGrantsParams {
     pub(crate) per_page: Option<u64>,
+    pub(crate) include_totals: Option<bool>,
     pub(crate) page: Option<u64>,
     pub(crate) from: Option<String>,
     pub(crate) take: Option<u64>,
@@ -99,6 +100,13 @@ impl GetClientGrantsParams {
     /// Results per page (offset paging; default 50, at most 100).
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
+        self
+    }
+
+    /// Whether to ask for totals in offset paging (default `true`: the paginator uses the
+    /// total to know when to stop). With `false`, it stops at the first short page instead.
+    pub fn include_totals(mut self, include: bool) -> Self {
+        self.include_totals = Some(include);
         self
     }
 

@@ -36,6 +36,7 @@ pub struct GetClientsParams {
     pub(crate) include_fields: Option<bool>,
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
+    pub(crate) include_totals: Option<bool>,
     pub(crate) from: Option<String>,
     pub(crate) take: Option<u64>,
     pub(crate) is_global: Option<bool>,
@@ -77,6 +78,13 @@ impl GetClientsParams {
     /// Results per page (offset paging; default 50, at most 100).
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
+        self
+    }
+
+    /// Whether to ask for totals in offset paging (default `true`: the paginator uses the
+    /// total to know when to stop). With `false`, it stops at the first short page instead.
+    pub fn include_totals(mut self, include: bool) -> Self {
+        self.include_totals = Some(include);
         self
     }
 
@@ -196,7 +204,7 @@ async fn list_page(
                     params.fields.as_deref(),
                     None,
                     params.include_fields,
-                    Some(true),
+                    Some(params.include_totals.unwrap_or(true)),
                     params.is_first_party,
                     params.is_global,
                     Some(page),
@@ -221,8 +229,8 @@ async fn list_page(
             checkpoint::get_json::<types::ListClientsPaginatedResponseContent>(
                 client,
                 "get_clients",
-                "/clients",
-                &query,
+                "clients",
+                query,
             )
             .await
             .map(|p| Page::new(p.clients).with_next(p.next))
@@ -374,14 +382,14 @@ impl ManagementClient {
 
     /// Creates a client (seed: `createClient(data)`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// use auth0_management::api::types::CreateClientRequestContent;
+    /// The body has many optional fields; with the `deserialize-requests` feature it can also
+    /// be read from JSON (`serde_json::from_value`).
     ///
-    /// let data: CreateClientRequestContent =
-    ///     serde_json::from_value(serde_json::json!({ "name": "My app", "app_type": "spa" }))?;
+    /// ```no_run
+    /// # async fn demo(client: auth0_management::ManagementClient, data: auth0_management::api::types::CreateClientRequestContent) -> Result<(), auth0_management::Error> {
     /// let app = client.create_client(&data).await?;
-    /// # let _ = app; Ok(()) }
+    /// println!("{:?}", app.client_id);
+    /// # Ok(()) }
     /// ```
     pub async fn create_client(
         &self,

@@ -33,6 +33,7 @@ const DEFAULT_PAGE_SIZE: u64 = 50;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GetConnectionsParams {
     pub(crate) per_page: Option<u64>,
+    pub(crate) include_totals: Option<bool>,
     pub(crate) page: Option<u64>,
     pub(crate) from: Option<String>,
     pub(crate) take: Option<u64>,
@@ -51,6 +52,13 @@ impl GetConnectionsParams {
     /// Results per page (offset paging; default 50, at most 100).
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
+        self
+    }
+
+    /// Whether to ask for totals in offset paging (default `true`: the paginator uses the
+    /// total to know when to stop). With `false`, it stops at the first short page instead.
+    pub fn include_totals(mut self, include: bool) -> Self {
+        self.include_totals = Some(include);
         self
     }
 
@@ -163,7 +171,7 @@ async fn list_page(
                     params.fields.as_deref(),
                     None,
                     params.include_fields,
-                    Some(true),
+                    Some(params.include_totals.unwrap_or(true)),
                     params.name.as_deref(),
                     Some(page),
                     NonZeroU64::new(per_page),
@@ -186,8 +194,8 @@ async fn list_page(
             checkpoint::get_json::<types::ListConnectionsCheckpointPaginatedResponseContent>(
                 client,
                 "get_connections",
-                "/connections",
-                &query,
+                "connections",
+                query,
             )
             .await
             .map(|p| Page::new(p.connections).with_next(p.next))
@@ -342,12 +350,22 @@ impl ManagementClient {
     /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
     /// use auth0_management::api::types::{CreateConnectionRequestContent, IdentityProviderEnum};
     ///
-    /// let data: CreateConnectionRequestContent = serde_json::from_value(serde_json::json!({
-    ///     "name": "my-database",
-    ///     "strategy": "auth0",
-    /// }))?;
+    /// let data = CreateConnectionRequestContent {
+    ///     name: "my-database".parse()?,
+    ///     strategy: IdentityProviderEnum::Auth0,
+    ///     enabled_clients: vec!["abc123".into()],
+    ///     authentication: None,
+    ///     connected_accounts: None,
+    ///     cross_app_access_requesting_app: None,
+    ///     display_name: None,
+    ///     is_domain_connection: None,
+    ///     metadata: None,
+    ///     options: None,
+    ///     realms: Vec::new(),
+    ///     show_as_button: None,
+    /// };
     /// let conn = client.create_connection(&data).await?;
-    /// # let _ = (conn, IdentityProviderEnum::Auth0); Ok(()) }
+    /// # let _ = conn; Ok(()) }
     /// ```
     pub async fn create_connection(
         &self,

@@ -30,6 +30,7 @@ impl_into_page!(types::ListDeviceCredentialsResponseContent => types::DeviceCred
 pub struct GetDeviceCredentialsParams {
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
+    pub(crate) include_totals: Option<bool>,
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,
     pub(crate) user_id: Option<String>,
@@ -52,6 +53,13 @@ impl GetDeviceCredentialsParams {
     /// Results per page (default 50, at most 100).
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
+        self
+    }
+
+    /// Whether to ask for totals in offset paging (default `true`: the paginator uses the
+    /// total to know when to stop). With `false`, it stops at the first short page instead.
+    pub fn include_totals(mut self, include: bool) -> Self {
+        self.include_totals = Some(include);
         self
     }
 
@@ -133,7 +141,8 @@ impl DeviceCredentialsManager {
                         params.client_id.as_deref(),
                         params.fields.as_deref(),
                         params.include_fields,
-                        req.include_totals(),
+                        req.include_totals()
+                            .map(|t| params.include_totals.unwrap_or(t)),
                         req.page(),
                         req.per_page()
                             .and_then(|n| u64::try_from(n).ok())
@@ -202,14 +211,17 @@ impl ManagementClient {
     ///
     /// ```no_run
     /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// use auth0_management::api::types::CreatePublicKeyDeviceCredentialRequestContent;
+    /// use auth0_management::api::types::{
+    ///     CreatePublicKeyDeviceCredentialRequestContent, PublicKeyCredentialTypeEnum,
+    /// };
     ///
-    /// let data: CreatePublicKeyDeviceCredentialRequestContent = serde_json::from_value(serde_json::json!({
-    ///     "device_name": "Phone",
-    ///     "device_id": "device-1",
-    ///     "type": "public_key",
-    ///     "value": "-----BEGIN PUBLIC KEY-----...",
-    /// }))?;
+    /// let data = CreatePublicKeyDeviceCredentialRequestContent {
+    ///     device_name: "Phone".parse()?,
+    ///     device_id: "0a1b2c3d".parse()?,
+    ///     type_: PublicKeyCredentialTypeEnum::PublicKey,
+    ///     value: "-----BEGIN PUBLIC KEY-----...".parse()?,
+    ///     client_id: None,
+    /// };
     /// let created = client.create_device_public_key(&data).await?;
     /// println!("{}", created.id);
     /// # Ok(()) }

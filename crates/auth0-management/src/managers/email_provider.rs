@@ -132,14 +132,21 @@ impl ManagementClient {
     ///
     /// ```no_run
     /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// use auth0_management::api::types::CreateEmailProviderRequestContent;
+    /// use auth0_management::api::types::{
+    ///     CreateEmailProviderRequestContent, EmailProviderCredentialsSchema,
+    ///     EmailProviderCredentialsSchemaSubtype0, EmailProviderNameEnum,
+    /// };
     ///
-    /// let data: CreateEmailProviderRequestContent = serde_json::from_value(serde_json::json!({
-    ///     "name": "sendgrid",
-    ///     "enabled": true,
-    ///     "default_from_address": "no-reply@example.com",
-    ///     "credentials": { "api_key": "SG.xxxx" },
-    /// }))?;
+    /// let data = CreateEmailProviderRequestContent {
+    ///     name: EmailProviderNameEnum::Sendgrid,
+    ///     enabled: Some(true),
+    ///     default_from_address: Some("no-reply@example.com".into()),
+    ///     credentials: EmailProviderCredentialsSchema {
+    ///         subtype_0: Some(EmailProviderCredentialsSchemaSubtype0 { api_key: "SG.xxxx".parse()? }),
+    ///         ..Default::default()
+    ///     },
+    ///     settings: Default::default(),
+    /// };
     /// let provider = client.configure_email_provider(&data).await?;
     /// # let _ = provider; Ok(()) }
     /// ```

@@ -116,7 +116,7 @@ impl ImportUsers {
     pub fn from_stream<S, B>(connection_id: impl Into<String>, stream: S) -> Self
     where
         S: Stream<Item = std::io::Result<B>> + Send + 'static,
-        B: Into<bytes::Bytes>,
+        B: Into<bytes::Bytes> + 'static,
     {
         use futures::StreamExt as _;
         Self::new(
@@ -301,8 +301,14 @@ impl JobsManager {
         &self,
         data: &types::CreateExportUsersRequestContent,
     ) -> Result<types::CreateExportUsersResponseContent, Error> {
-        let c = &self.client;
-        c.call(c.api().post_users_exports(data)).await
+        // Sent here, not with the generated call: the spec lists only 200 for this operation,
+        // and any 2xx with the job in the body is accepted (201 included).
+        let mut req = RawRequest::new("post_users-exports", Method::POST, &["jobs", "users-exports"]);
+        req.body = Some((
+            HeaderValue::from_static("application/json"),
+            serde_json::to_vec(data).map_err(|e| Error::InvalidInput(e.to_string()))?,
+        ));
+        raw::send(&self.client, req).await?.json()
     }
 
     /// `POST /jobs/verification-email`: sends the user a verification email (as a job).
@@ -448,9 +454,13 @@ impl ManagementClient {
     ///
     /// ```no_run
     /// use auth0_management::api::types::CreateVerificationEmailRequestContent;
-    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// let data: CreateVerificationEmailRequestContent =
-    ///     serde_json::from_value(serde_json::json!({"user_id": "auth0|abc"}))?;
+    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), auth0_management::Error> {
+    /// let data = CreateVerificationEmailRequestContent {
+    ///     user_id: "auth0|abc".into(),
+    ///     client_id: None,
+    ///     identity: None,
+    ///     organization_id: None,
+    /// };
     /// let job = client.send_email_verification(&data).await?;
     /// # let _ = job; Ok(()) }
     /// ```

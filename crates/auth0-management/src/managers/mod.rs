@@ -36,7 +36,13 @@ pub mod tickets;
 #[cfg(any(feature = "users", feature = "users-by-email"))]
 pub mod users;
 
-#[cfg(any(feature = "jobs", feature = "users"))]
+#[cfg(any(
+    feature = "jobs",
+    feature = "users",
+    feature = "clients",
+    feature = "connections",
+    feature = "client-grants"
+))]
 pub(crate) mod raw;
 
 #[cfg(any(feature = "logs", feature = "users"))]

@@ -30,6 +30,7 @@ pub struct GetResourceServersParams {
     pub(crate) identifiers: Option<Vec<String>>,
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
+    pub(crate) include_totals: Option<bool>,
     pub(crate) include_fields: Option<bool>,
 }
 
@@ -59,6 +60,13 @@ impl GetResourceServersParams {
     /// Results per page (default 50, at most 100).
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
+        self
+    }
+
+    /// Whether to ask for totals in offset paging (default `true`: the paginator uses the
+    /// total to know when to stop). With `false`, it stops at the first short page instead.
+    pub fn include_totals(mut self, include: bool) -> Self {
+        self.include_totals = Some(include);
         self
     }
 
@@ -113,7 +121,8 @@ impl ResourceServersManager {
                     .call(api.get_resource_servers(
                         identifiers.as_ref(),
                         params.include_fields,
-                        req.include_totals(),
+                        req.include_totals()
+                            .map(|t| params.include_totals.unwrap_or(t)),
                         req.page(),
                         req.per_page()
                             .and_then(|n| u64::try_from(n).ok())
@@ -217,16 +226,14 @@ impl ManagementClient {
 
     /// Creates a resource server (seed: `createResourceServer(data)`).
     ///
-    /// ```no_run
-    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// use auth0_management::api::types::CreateResourceServerRequestContent;
+    /// The body has many optional fields; with the `deserialize-requests` feature it can also
+    /// be read from JSON (`serde_json::from_value`).
     ///
-    /// let data: CreateResourceServerRequestContent = serde_json::from_value(serde_json::json!({
-    ///     "identifier": "https://api.example.com/",
-    ///     "name": "Example API",
-    /// }))?;
+    /// ```no_run
+    /// # async fn demo(client: auth0_management::ManagementClient, data: auth0_management::api::types::CreateResourceServerRequestContent) -> Result<(), auth0_management::Error> {
     /// let api = client.create_resource_server(&data).await?;
-    /// # let _ = api; Ok(()) }
+    /// println!("{:?}", api.id);
+    /// # Ok(()) }
     /// ```
     pub async fn create_resource_server(
         &self,

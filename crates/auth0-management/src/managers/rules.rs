@@ -27,6 +27,7 @@ pub struct GetRulesParams {
     pub(crate) include_fields: Option<bool>,
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
+    pub(crate) include_totals: Option<bool>,
 }
 
 impl GetRulesParams {
@@ -68,6 +69,13 @@ impl GetRulesParams {
     /// Results per page (default 50; Auth0 allows at most 100).
     pub fn per_page(mut self, per_page: u64) -> Self {
         self.per_page = Some(per_page);
+        self
+    }
+
+    /// Whether to ask for totals in offset paging (default `true`: the paginator uses the
+    /// total to know when to stop). With `false`, it stops at the first short page instead.
+    pub fn include_totals(mut self, include: bool) -> Self {
+        self.include_totals = Some(include);
         self
     }
 }
@@ -149,7 +157,8 @@ impl RulesManager {
                         params.enabled,
                         params.fields.as_deref(),
                         params.include_fields,
-                        req.include_totals(),
+                        req.include_totals()
+                            .map(|t| params.include_totals.unwrap_or(t)),
                         req.page(),
                         req.per_page(),
                     ))

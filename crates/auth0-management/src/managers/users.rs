@@ -235,6 +235,172 @@ impl GetUserLogsParams {
     }
 }
 
+/// A builder for the body of `POST /users` ([`types::CreateUserRequestContent`], whose
+/// length-checked string fields are awkward to fill by hand). [`build`](Self::build) checks
+/// the values against the API's constraints and reports the first bad field with
+/// [`Error::InvalidInput`].
+///
+/// ```
+/// # #[cfg(feature = "users")] {
+/// use auth0_management::managers::users::NewUser;
+///
+/// let data = NewUser::new("Username-Password-Authentication")
+///     .email("jane@example.com")
+///     .password("correct horse battery staple")
+///     .user_metadata(serde_json::json!({"theme": "dark"}))
+///     .build()
+///     .unwrap();
+/// assert_eq!(data.email.as_deref(), Some("jane@example.com"));
+/// # }
+/// ```
+#[cfg(feature = "users")]
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    connection: String,
+    strings: Vec<(&'static str, String)>,
+    flags: Vec<(&'static str, bool)>,
+    user_metadata: Option<serde_json::Value>,
+    app_metadata: Option<serde_json::Value>,
+}
+
+#[cfg(feature = "users")]
+macro_rules! new_user_setters {
+    ($($(#[$doc:meta])* $name:ident: $kind:ident),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub fn $name(mut self, value: new_user_setters!(@ty $kind)) -> Self {
+                new_user_setters!(@push self, $kind, $name, value);
+                self
+            }
+        )*
+    };
+    (@ty string) => { impl Into<String> };
+    (@ty flag) => { bool };
+    (@push $self:ident, string, $name:ident, $value:ident) => {
+        $self.strings.push((stringify!($name), $value.into()))
+    };
+    (@push $self:ident, flag, $name:ident, $value:ident) => {
+        $self.flags.push((stringify!($name), $value))
+    };
+}
+
+#[cfg(feature = "users")]
+impl NewUser {
+    /// A user of the connection named `connection`.
+    pub fn new(connection: impl Into<String>) -> Self {
+        Self {
+            connection: connection.into(),
+            ..Self::default()
+        }
+    }
+
+    new_user_setters! {
+        /// `email`.
+        email: string,
+        /// `phone_number` (SMS connections).
+        phone_number: string,
+        /// `username` (connections that require one).
+        username: string,
+        /// `password` (database connections).
+        password: string,
+        /// `user_id`: the id to give the user (without the `auth0|` prefix).
+        user_id: string,
+        /// `name`.
+        name: string,
+        /// `given_name`.
+        given_name: string,
+        /// `family_name`.
+        family_name: string,
+        /// `nickname`.
+        nickname: string,
+        /// `picture` (URL).
+        picture: string,
+        /// `blocked`.
+        blocked: flag,
+        /// `email_verified`.
+        email_verified: flag,
+        /// `verify_email`: send a verification email.
+        verify_email: flag,
+        /// `phone_verified`.
+        phone_verified: flag,
+    }
+
+    /// `user_metadata` (must serialize to a JSON object).
+    pub fn user_metadata(mut self, metadata: impl serde::Serialize) -> Self {
+        self.user_metadata = Some(serde_json::to_value(metadata).unwrap_or_default());
+        self
+    }
+
+    /// `app_metadata` (must serialize to a JSON object).
+    pub fn app_metadata(mut self, metadata: impl serde::Serialize) -> Self {
+        self.app_metadata = Some(serde_json::to_value(metadata).unwrap_or_default());
+        self
+    }
+
+    /// The request body, or [`Error::InvalidInput`] naming the first value the API's schema
+    /// refuses.
+    pub fn build(self) -> Result<types::CreateUserRequestContent, Error> {
+        fn parse<T: std::str::FromStr>(field: &str, v: &str) -> Result<T, Error>
+        where
+            T::Err: std::fmt::Display,
+        {
+            v.parse::<T>()
+                .map_err(|e| Error::InvalidInput(format!("{field}: {e}")))
+        }
+        let mut body = types::CreateUserRequestContent {
+            app_metadata: None,
+            blocked: None,
+            connection: parse("connection", &self.connection)?,
+            email: None,
+            email_verified: None,
+            family_name: None,
+            given_name: None,
+            name: None,
+            nickname: None,
+            password: None,
+            phone_number: None,
+            phone_verified: None,
+            picture: None,
+            user_id: None,
+            user_metadata: Default::default(),
+            username: None,
+            verify_email: None,
+        };
+        for (field, v) in &self.strings {
+            match *field {
+                "email" => body.email = Some(v.clone()),
+                "phone_number" => body.phone_number = Some(parse(field, v)?),
+                "username" => body.username = Some(parse(field, v)?),
+                "password" => body.password = Some(parse(field, v)?),
+                "user_id" => body.user_id = Some(parse(field, v)?),
+                "name" => body.name = Some(parse(field, v)?),
+                "given_name" => body.given_name = Some(parse(field, v)?),
+                "family_name" => body.family_name = Some(parse(field, v)?),
+                "nickname" => body.nickname = Some(parse(field, v)?),
+                "picture" => body.picture = Some(v.clone()),
+                _ => unreachable!("every setter is matched"),
+            }
+        }
+        for (field, v) in &self.flags {
+            let v = Some(*v);
+            match *field {
+                "blocked" => body.blocked = v,
+                "email_verified" => body.email_verified = v,
+                "verify_email" => body.verify_email = v,
+                "phone_verified" => body.phone_verified = v,
+                _ => unreachable!("every setter is matched"),
+            }
+        }
+        if let Some(m) = self.user_metadata {
+            body.user_metadata = Some(types::UserMetadata(metadata_object("user_metadata", m)?));
+        }
+        if let Some(m) = self.app_metadata {
+            body.app_metadata = Some(types::AppMetadata(metadata_object("app_metadata", m)?));
+        }
+        Ok(body)
+    }
+}
+
 /// The explicit confirmation [`UsersManager::delete_all`] requires. Its only constructor names
 /// what it allows, so the call cannot happen by accident.
 #[cfg(feature = "users")]
@@ -381,7 +547,7 @@ impl UsersManager {
     ///
     /// Auth0 merges metadata one level deep: each top-level property given replaces the stored
     /// one (a nested object is replaced whole, not merged), a property set to `null` is
-    /// removed, and properties not given are kept. An empty object leaves it unchanged.
+    /// removed, and properties not given are kept.
     ///
     /// ```no_run
     /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), auth0_management::Error> {
@@ -397,11 +563,8 @@ impl UsersManager {
         metadata: impl serde::Serialize,
     ) -> Result<User, Error> {
         let map = metadata_object("user_metadata", metadata)?;
-        let body = types::UpdateUserRequestContent {
-            user_metadata: Some(types::LogDetails(map)),
-            ..Default::default()
-        };
-        self.update(id, &body).await
+        self.patch_json(id, serde_json::json!({ "user_metadata": map }))
+            .await
     }
 
     /// `PATCH /users/{id}` with `{"app_metadata": metadata}`; merged like
@@ -412,11 +575,24 @@ impl UsersManager {
         metadata: impl serde::Serialize,
     ) -> Result<User, Error> {
         let map = metadata_object("app_metadata", metadata)?;
-        let body = types::UpdateUserRequestContent {
-            app_metadata: Some(types::AppMetadata(map)),
-            ..Default::default()
-        };
-        self.update(id, &body).await
+        self.patch_json(id, serde_json::json!({ "app_metadata": map }))
+            .await
+    }
+
+    /// `PATCH /users/{id}` with exactly `body` (the generated request type cannot express
+    /// "only this one field, even when empty").
+    async fn patch_json(&self, id: &str, body: serde_json::Value) -> Result<User, Error> {
+        let id = path_id("id", id)?;
+        let mut req = super::raw::RawRequest::new(
+            "patch_users_by_id",
+            reqwest::Method::PATCH,
+            &["users", id],
+        );
+        req.body = Some((
+            reqwest::header::HeaderValue::from_static("application/json"),
+            serde_json::to_vec(&body).map_err(|e| Error::InvalidInput(e.to_string()))?,
+        ));
+        super::raw::send(&self.client, req).await?.json()
     }
 
     /// `POST /users/{id}/identities`: links the secondary account described by `data` (for
@@ -612,13 +788,12 @@ impl ManagementClient {
     /// Creates a user (seed: `createUser(data)`).
     ///
     /// ```no_run
-    /// use auth0_management::api::types::CreateUserRequestContent;
-    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// let data: CreateUserRequestContent = serde_json::from_value(serde_json::json!({
-    ///     "connection": "Username-Password-Authentication",
-    ///     "email": "jane@example.com",
-    ///     "password": "a long passphrase",
-    /// }))?;
+    /// use auth0_management::managers::users::NewUser;
+    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), auth0_management::Error> {
+    /// let data = NewUser::new("Username-Password-Authentication")
+    ///     .email("jane@example.com")
+    ///     .password("a long passphrase")
+    ///     .build()?;
     /// let user = client.create_user(&data).await?;
     /// # let _ = user; Ok(()) }
     /// ```
@@ -694,11 +869,12 @@ impl ManagementClient {
     ///
     /// ```no_run
     /// use auth0_management::api::types::LinkUserIdentityRequestContent;
-    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), Box<dyn std::error::Error>> {
-    /// let data: LinkUserIdentityRequestContent = serde_json::from_value(serde_json::json!({
-    ///     "provider": "google-oauth2",
-    ///     "user_id": "1234567890",
-    /// }))?;
+    /// # async fn demo(client: auth0_management::ManagementClient) -> Result<(), auth0_management::Error> {
+    /// let data = LinkUserIdentityRequestContent {
+    ///     provider: Some("google-oauth2".into()),
+    ///     user_id: Some(auth0_management::api::types::UserId::Integer(1234567890)),
+    ///     ..Default::default()
+    /// };
     /// let identities = client.link_users("auth0|primary", &data).await?;
     /// # let _ = identities; Ok(()) }
     /// ```
