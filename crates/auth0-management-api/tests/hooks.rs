@@ -83,11 +83,7 @@ async fn every_call_goes_through_the_transport() {
         })
         .await;
     let transport = Arc::new(Counting::default());
-    let client = Client::new_with_client(
-        &server.base_url(),
-        http(),
-        Inner::new(transport.clone()),
-    );
+    let client = Client::new_with_client(&server.base_url(), http(), Inner::new(transport.clone()));
     client
         .get_rules(None, None, None, None, None, None)
         .await
@@ -106,11 +102,8 @@ async fn a_refused_prepare_sends_nothing() {
             then.status(200);
         })
         .await;
-    let client = Client::new_with_client(
-        &server.base_url(),
-        http(),
-        Inner::new(Arc::new(Refusing)),
-    );
+    let client =
+        Client::new_with_client(&server.base_url(), http(), Inner::new(Arc::new(Refusing)));
     let err = client
         .get_rules(None, None, None, None, None, None)
         .await

@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use auth0_management::api::types;
 use auth0_management::ManagementClient;
+use auth0_management::api::types;
 use auth0_management::managers::connections::GetConnectionsParams;
 use auth0_management::managers::jobs::ImportUsers;
 use auth0_management::managers::logs::GetLogsParams;
@@ -28,7 +28,10 @@ async fn main() -> Result<()> {
         run(&ManagementClient::from_env()?).await
     } else {
         let emulator = auth0_management_emulator::Emulator::start().await?;
-        println!("No AUTH0_DOMAIN: started the emulator at {}", emulator.base_url());
+        println!(
+            "No AUTH0_DOMAIN: started the emulator at {}",
+            emulator.base_url()
+        );
         run(&client_for(&emulator)?).await
     }
 }
@@ -49,8 +52,10 @@ pub async fn run(client: &ManagementClient) -> Result<()> {
     let run = std::process::id();
     let email = format!("quickstart-{run}@example.com");
 
-    let connections: Vec<types::ConnectionForList> =
-        client.get_connections(GetConnectionsParams::new()).collect_all().await?;
+    let connections: Vec<types::ConnectionForList> = client
+        .get_connections(GetConnectionsParams::new())
+        .collect_all()
+        .await?;
     let database = connections
         .iter()
         .find(|c| c.name.as_deref() == Some("Username-Password-Authentication"))
@@ -89,12 +94,20 @@ pub async fn run(client: &ManagementClient) -> Result<()> {
     println!("import job {} is {}", job.id, job.status);
     let job = client
         .jobs()
-        .wait_for_job(&job.id, Duration::from_millis(250), Duration::from_secs(120))
+        .wait_for_job(
+            &job.id,
+            Duration::from_millis(250),
+            Duration::from_secs(120),
+        )
         .await?;
     println!("import job {} is {}: {:?}", job.id, job.status, job.summary);
 
     let mut pages = client
-        .get_users(GetUsersParams::new().per_page(2).q(format!("email:*{run}@example.com")))
+        .get_users(
+            GetUsersParams::new()
+                .per_page(2)
+                .q(format!("email:*{run}@example.com")),
+        )
         .pages();
     let mut seen = 0;
     while let Some(page) = pages.try_next().await? {
@@ -102,7 +115,10 @@ pub async fn run(client: &ManagementClient) -> Result<()> {
         println!("a page of {} user(s), {seen} so far", page.items.len());
     }
 
-    let logs = client.get_logs(GetLogsParams::new().take(5)).first_page().await?;
+    let logs = client
+        .get_logs(GetLogsParams::new().take(5))
+        .first_page()
+        .await?;
     for event in &logs.items {
         println!(
             "log {}: {}",

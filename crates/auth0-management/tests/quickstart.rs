@@ -1,6 +1,11 @@
 //! The README's main job, `cargo run -p auth0-management --example quickstart`, runs its flow
 //! against the emulator: this runs the same code in `cargo test`.
-#![cfg(all(feature = "users", feature = "jobs", feature = "logs", feature = "connections"))]
+#![cfg(all(
+    feature = "users",
+    feature = "jobs",
+    feature = "logs",
+    feature = "connections"
+))]
 
 #[path = "../examples/quickstart.rs"]
 mod quickstart;
@@ -9,5 +14,7 @@ mod quickstart;
 async fn the_quickstart_runs_against_the_emulator() {
     let emulator = auth0_management_emulator::Emulator::start().await.unwrap();
     let client = quickstart::client_for(&emulator).unwrap();
-    quickstart::run(&client).await.expect("the quickstart flow succeeds");
+    quickstart::run(&client)
+        .await
+        .expect("the quickstart flow succeeds");
 }
