@@ -1428,12 +1428,12 @@ async fn op_patch_bindings(client: &Client, args: &Value) -> Result<Outcome, Str
     Ok(finish(result).await)
 }
 async fn op_get_ips_by_id(client: &Client, args: &Value) -> Result<Outcome, String> {
-    let id: types::AnomalyIpFormat = arg(args, "id")?;
+    let id: ::std::string::String = arg(args, "id")?;
     let result = client.get_ips_by_id(&id).await;
     Ok(finish(result).await)
 }
 async fn op_delete_ips_by_id(client: &Client, args: &Value) -> Result<Outcome, String> {
-    let id: types::AnomalyIpFormat = arg(args, "id")?;
+    let id: ::std::string::String = arg(args, "id")?;
     let result = client.delete_ips_by_id(&id).await;
     Ok(finish(result).await)
 }

@@ -39,79 +39,8 @@ const SKIP: &[(&str, &str)] = &[
 /// when its text (less the `[variant] ` tag) starts with the prefix. Fix the cause, then delete
 /// the line: an entry that no longer matches any problem fails the test.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    // Generator (progenitor-client 0.15.1): `encode_path` percent-encodes only controls, space,
-    // `"#<>?`{}/%`, so `|` (in every Auth0 user id: `auth0|123`) goes out raw. RFC 3986 does not
-    // allow it in a path; Auth0 accepts it today, but proxies may not. Fix: have codegen route
-    // path segments through an encoder of our own (everything but pchar), then delete this line.
-    (
-        "*",
-        "path encoding: characters left raw that RFC 3986 wants percent-encoded: {'|'}",
-        "progenitor-client encode_path leaves `|` raw",
-    ),
-    // Normalizer: these response schemas list `credentials` in `required` without declaring it
-    // (Auth0 never returns the provider's credentials), so the generated type requires a field
-    // that real responses lack: decoding a real response fails. Drop undeclared names from
-    // `required` in response schemas.
-    (
-        "create_phone_provider",
-        "spec: the response schema requires properties it does not declare",
-        "required `credentials` undeclared",
-    ),
-    (
-        "get_phone_provider",
-        "spec: the response schema requires properties it does not declare",
-        "required `credentials` undeclared",
-    ),
-    (
-        "update_phone_provider",
-        "spec: the response schema requires properties it does not declare",
-        "required `credentials` undeclared",
-    ),
-    (
-        "get_branding_phone_providers",
-        "spec: the response schema requires properties it does not declare",
-        "required `credentials` undeclared",
-    ),
-    // Same: CreateExportUsersResponseContent requires an undeclared `connection`.
-    (
-        "post_users-exports",
-        "spec: the response schema requires properties it does not declare",
-        "required `connection` undeclared",
-    ),
-    // Normalizer: `allowlist` items are `{type: string, anyOf: [ipv4, cidr, ipv6, ipv6_cidr
-    // formats]}`; typify turns a string `anyOf` into a struct of flattened optional fields that
-    // neither deserializes from nor serializes to a string. Collapse anyOf/oneOf branches that
-    // are all plain strings (differing only in format) into one `type: string`.
-    (
-        "get_brute-force-protection",
-        "decode: invalid type: string",
-        "allowlist item anyOf -> struct",
-    ),
-    (
-        "get_suspicious-ip-throttling",
-        "decode: invalid type: string",
-        "allowlist item anyOf -> struct",
-    ),
-    (
-        "patch_brute-force-protection",
-        "call: BadArguments(\"argument body: invalid type: string",
-        "allowlist item anyOf -> struct",
-    ),
-    (
-        "patch_brute-force-protection",
-        "request: none reached the server (BadArguments(\"argument body",
-        "allowlist item anyOf -> struct",
-    ),
-    (
-        "patch_suspicious-ip-throttling",
-        "call: BadArguments(\"argument body: invalid type: string",
-        "allowlist item anyOf -> struct",
-    ),
-    (
-        "patch_suspicious-ip-throttling",
-        "request: none reached the server (BadArguments(\"argument body",
-        "allowlist item anyOf -> struct",
-    ),
+    // Empty: every problem found so far was fixed at its cause (the hooks encode `|` in paths;
+    // spec-sync drops undeclared `required` names and collapses all-string anyOf/oneOf).
 ];
 
 /// Problems that start with this are observations about the spec, printed but not failures.
@@ -534,17 +463,28 @@ fn success_body(
     }
 }
 
+/// What every call needs: the mock server, a client pointed at it, the spec, its validators.
+struct Ctx {
+    server: MockServer,
+    client: Client,
+    spec: Value,
+    schemas: Schemas,
+}
+
 /// One call: mock, call, checks. Returns the problems found.
 async fn exercise(
-    server: &MockServer,
-    client: &Client,
-    spec: &Value,
-    schemas: &Schemas,
+    ctx: &Ctx,
     op: &Operation,
     label: &str,
     request_variant: Variant,
     response: Option<(u16, String, Vec<u8>)>,
 ) -> (Vec<String>, Option<Outcome>) {
+    let Ctx {
+        server,
+        client,
+        spec,
+        schemas,
+    } = ctx;
     let mut problems = vec![];
     let Some(call) = build_call(spec, op, request_variant, &mut problems) else {
         return (tag(label, problems), None);
@@ -644,30 +584,14 @@ fn auth0_error(status: u16) -> Value {
     json!({"statusCode": status, "error": error, "message": format!("contract test {status}"), "errorCode": code})
 }
 
-async fn check_operation(
-    server: &MockServer,
-    client: &Client,
-    spec: &Value,
-    schemas: &Schemas,
-    op: &Operation,
-) -> Vec<String> {
+async fn check_operation(ctx: &Ctx, op: &Operation) -> Vec<String> {
     let mut problems = vec![];
     for (label, request_variant) in [
         ("A", Variant::FULL),
         ("B", Variant::MINIMAL),
         ("C", Variant::FULL),
     ] {
-        let (mut p, outcome) = exercise(
-            server,
-            client,
-            spec,
-            schemas,
-            op,
-            label,
-            request_variant,
-            None,
-        )
-        .await;
+        let (mut p, outcome) = exercise(ctx, op, label, request_variant, None).await;
         match outcome {
             None => {}
             Some(Outcome::Success { status, raw, .. }) => {
@@ -709,17 +633,7 @@ async fn check_operation(
                 "application/json".to_string(),
                 serde_json::to_vec(&body).expect("JSON"),
             ));
-            let (mut p, outcome) = exercise(
-                server,
-                client,
-                spec,
-                schemas,
-                op,
-                "E",
-                Variant::MINIMAL,
-                response,
-            )
-            .await;
+            let (mut p, outcome) = exercise(ctx, op, "E", Variant::MINIMAL, response).await;
             match outcome {
                 None => {}
                 Some(Outcome::ErrorResponse { status: got, error }) => {
@@ -760,6 +674,13 @@ async fn every_operation_meets_its_contract() {
         reqwest::Client::new(),
         auth0_management_api::hooks::Inner::default(),
     );
+    let ctx = Ctx {
+        server,
+        client,
+        spec,
+        schemas,
+    };
+    let schemas = &ctx.schemas;
 
     let generated: BTreeSet<&str> = calls::OPERATIONS.iter().copied().collect();
     let skip: BTreeMap<&str, &str> = SKIP.iter().copied().collect();
@@ -789,11 +710,10 @@ async fn every_operation_meets_its_contract() {
             continue;
         }
         exercised += 1;
-        let (notes, problems): (Vec<String>, Vec<String>) =
-            check_operation(&server, &client, &spec, &schemas, op)
-                .await
-                .into_iter()
-                .partition(|p| untagged(p).starts_with(NOTE));
+        let (notes, problems): (Vec<String>, Vec<String>) = check_operation(&ctx, op)
+            .await
+            .into_iter()
+            .partition(|p| untagged(p).starts_with(NOTE));
         if !notes.is_empty() {
             spec_notes.insert(op.id.clone(), notes);
         }

@@ -227,6 +227,7 @@ pub fn normalize(
     add_error_schema(&mut spec)?;
     fix_named_nullable(&mut spec, stats);
     open_response_enums(&mut spec, stats);
+    tell_paging_shapes_apart(&mut spec, stats);
     prune_unreachable(&mut spec, stats);
     Ok(spec)
 }
@@ -559,6 +560,16 @@ fn strip_security_schemes(v: Value) -> Value {
     walk(v)
 }
 
+/// `{"type": "string"}` with at most string keywords beside it (format, length, pattern).
+fn is_plain_string(v: &Value) -> bool {
+    v.as_object().is_some_and(|m| {
+        m.get("type") == Some(&json!("string"))
+            && m.keys().all(|k| {
+                ["type", "format", "minLength", "maxLength", "pattern"].contains(&k.as_str())
+            })
+    })
+}
+
 fn is_null_schema(v: &Value) -> bool {
     v.get("type") == Some(&json!("null"))
         || v.get("enum") == Some(&json!([null]))
@@ -705,6 +716,42 @@ pub fn normalize_schema(v: Value, stats: &mut Stats) -> Result<Value> {
             "$comment" => {}
             k if k.starts_with("x-") => stats.add("extensions dropped"),
             other => bail!("schema keyword {other:?} is not handled"),
+        }
+    }
+    // Branches that are all plain strings (they differ only in format: ipv4, cidr, ...) are one
+    // string to a client; typify would make them a struct that no string decodes into.
+    for key in ["oneOf", "anyOf"] {
+        if let Some(Value::Array(b)) = out.get(key)
+            && b.len() > 1
+            && b.iter().all(is_plain_string)
+            && out.get("type").is_none_or(|t| *t == json!("string"))
+            && !out.contains_key("properties")
+        {
+            out.remove(key);
+            out.insert("type".into(), json!("string"));
+            stats.add("all-string oneOf/anyOf -> string");
+        }
+    }
+    // `required` naming a property that is not declared (Auth0 lists `credentials` it never
+    // returns) would make the generated type demand a field real responses lack.
+    if let (Some(Value::Object(props)), Some(Value::Array(req))) =
+        (out.get("properties"), out.get("required"))
+        && !["allOf", "oneOf", "anyOf"]
+            .iter()
+            .any(|k| out.contains_key(*k))
+    {
+        let kept: Vec<Value> = req
+            .iter()
+            .filter(|r| r.as_str().is_some_and(|r| props.contains_key(r)))
+            .cloned()
+            .collect();
+        for _ in kept.len()..req.len() {
+            stats.add("undeclared required properties dropped");
+        }
+        if kept.is_empty() {
+            out.remove("required");
+        } else {
+            out.insert("required".into(), Value::Array(kept));
         }
     }
     // A oneOf/anyOf left with one branch after dropping null: use that branch directly.
@@ -932,6 +979,55 @@ fn open_response_enums(spec: &mut Value, stats: &mut Stats) {
     }
 }
 
+/// List responses are `oneOf [array, offset page, checkpoint page]`, decoded by trying each in
+/// turn. Every field of the offset page (`start`, `limit`, `total`, items) is optional, so a
+/// checkpoint page (`next`, items) would decode as an offset page and lose its `next`. Auth0
+/// always sends `total` on an offset page: requiring it tells the two apart.
+fn tell_paging_shapes_apart(spec: &mut Value, stats: &mut Stats) {
+    let Some(schemas) = spec["components"]["schemas"].as_object() else {
+        return;
+    };
+    let props_of = |r: &Value| -> Option<(String, Vec<String>)> {
+        let name = r.get("$ref")?.as_str()?.strip_prefix(REF_PREFIX)?;
+        let props = schemas.get(name)?.get("properties")?.as_object()?;
+        Some((name.to_string(), props.keys().cloned().collect()))
+    };
+    let mut offset_pages = BTreeSet::new();
+    for s in schemas.values() {
+        let Some(branches) = s.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
+        let shapes: Vec<_> = branches.iter().filter_map(props_of).collect();
+        let has_checkpoint = shapes.iter().any(|(_, p)| p.iter().any(|k| k == "next"));
+        for (name, props) in &shapes {
+            let offset = ["start", "limit", "total"]
+                .iter()
+                .all(|k| props.iter().any(|p| p == k))
+                && !props.iter().any(|p| p == "next");
+            if offset && has_checkpoint {
+                offset_pages.insert(name.clone());
+            }
+        }
+    }
+    let schemas = spec["components"]["schemas"]
+        .as_object_mut()
+        .expect("checked above");
+    for name in offset_pages {
+        let s = schemas.get_mut(&name).expect("found above");
+        let required = s
+            .as_object_mut()
+            .expect("an object schema")
+            .entry("required")
+            .or_insert_with(|| json!([]));
+        if let Some(r) = required.as_array_mut()
+            && !r.contains(&json!("total"))
+        {
+            r.push(json!("total"));
+            stats.add("offset pages beside a checkpoint page require `total`");
+        }
+    }
+}
+
 fn prune_unreachable(spec: &mut Value, stats: &mut Stats) {
     let mut roots = BTreeSet::new();
     refs_in(&spec["paths"], &mut roots);
@@ -1079,6 +1175,46 @@ mod tests {
         let (v, s) = norm(json!({"type": "object", "if": {}, "then": {}, "else": {}}));
         assert_eq!(v, json!({"type": "object"}));
         assert_eq!(s.get("3.1-only keywords dropped"), 3);
+    }
+
+    #[test]
+    fn string_branches_collapse_and_undeclared_required_names_go() {
+        let (v, s) = norm(json!({"type": "string", "anyOf": [
+            {"type": "string", "format": "ipv4"}, {"type": "string", "format": "cidr"}
+        ]}));
+        assert_eq!(v, json!({"type": "string"}));
+        assert_eq!(s.get("all-string oneOf/anyOf -> string"), 1);
+        let (v, _) = norm(json!({"oneOf": [{"type": "string"}, {"type": "integer"}]}));
+        assert!(v.get("oneOf").is_some(), "mixed branches stay");
+        let (v, s) = norm(json!({"type": "object", "required": ["id", "credentials"],
+            "properties": {"id": {"type": "string"}}}));
+        assert_eq!(v["required"], json!(["id"]));
+        assert_eq!(s.get("undeclared required properties dropped"), 1);
+        let (v, _) = norm(json!({"type": "object", "required": ["x"],
+            "allOf": [{"properties": {"x": {"type": "string"}}}], "properties": {}}));
+        assert_eq!(v["required"], json!(["x"]), "composition may declare it");
+    }
+
+    #[test]
+    fn offset_pages_beside_checkpoint_pages_require_total() {
+        let op = json!({"operationId": "list", "responses": {"200": {"description": "",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/List"}}}}}});
+        let schemas = json!({
+            "List": {"oneOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"$ref": "#/components/schemas/Offset"},
+                {"$ref": "#/components/schemas/Checkpoint"}
+            ]},
+            "Offset": {"type": "object", "properties": {"start": {"type": "number"},
+                "limit": {"type": "number"}, "total": {"type": "number"},
+                "things": {"type": "array", "items": {"type": "string"}}}},
+            "Checkpoint": {"type": "object", "properties": {"next": {"type": "string"},
+                "things": {"type": "array", "items": {"type": "string"}}}}
+        });
+        let out = normalize(spec_with(op, schemas), &[], &mut Stats::default()).unwrap();
+        let s = &out["components"]["schemas"];
+        assert_eq!(s["Offset"]["required"], json!(["total"]));
+        assert!(s["Checkpoint"].get("required").is_none());
     }
 
     #[test]

@@ -159,12 +159,15 @@ impl ManagementClient {
     /// Runs a generated call, as [`crate::ManagementClient::call`].
     pub fn call<T, E, F>(&self, request: F) -> Result<T>
     where
-        F: Future<Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>>,
+        F: Future<
+            Output = Result<progenitor_client::ResponseValue<T>, progenitor_client::Error<E>>,
+        >,
         E: serde::Serialize,
     {
         self.block_on(self.inner.call(request))?
     }
 
+    #[allow(dead_code)] // Unused when no list endpoint's area is enabled.
     fn paginator<T: Send + 'static>(&self, p: pagination::Paginator<T>) -> Paginator<T> {
         Paginator {
             inner: p,
@@ -360,5 +363,86 @@ impl ManagementClient {
     ) -> Result<crate::managers::jobs::Job> {
         let jobs = self.inner.jobs();
         self.block_on(jobs.wait_for_job(id, poll_interval, timeout))?
+    }
+}
+
+// The seed methods of the other managers (kept in sync with their `impl ManagementClient`
+// blocks).
+// BEGIN other managers
+blocking_methods! {
+    #[cfg(feature = "blacklists")]
+    fn get_blacklisted_tokens(&self) -> Vec<types::BlacklistedToken>;
+    #[cfg(feature = "blacklists")]
+    fn blacklist_token(&self, token: &types::BlacklistTokenRequestContent) -> ();
+    #[cfg(feature = "clients")]
+    list get_clients(&self, params: crate::managers::clients::GetClientsParams) -> types::Client;
+    #[cfg(feature = "clients")]
+    fn get_client(&self, client_id: &str) -> types::Client;
+    #[cfg(feature = "clients")]
+    fn create_client(&self, data: &types::CreateClientRequestContent) -> types::Client;
+    #[cfg(feature = "clients")]
+    fn update_client(&self, client_id: &str, data: &types::UpdateClientRequestContent) -> types::Client;
+    #[cfg(feature = "clients")]
+    fn delete_client(&self, client_id: &str) -> ();
+    #[cfg(feature = "connections")]
+    list get_connections(&self, params: crate::managers::connections::GetConnectionsParams) -> types::ConnectionForList;
+    #[cfg(feature = "connections")]
+    fn get_connection(&self, id: &str) -> types::GetConnectionResponseContent;
+    #[cfg(feature = "connections")]
+    fn create_connection(&self, data: &types::CreateConnectionRequestContent) -> types::GetConnectionResponseContent;
+    #[cfg(feature = "connections")]
+    fn update_connection(&self, id: &str, data: &types::UpdateConnectionRequestContent) -> types::GetConnectionResponseContent;
+    #[cfg(feature = "connections")]
+    fn delete_connection(&self, id: &str) -> ();
+    #[cfg(feature = "device-credentials")]
+    list get_device_credentials(&self, params: crate::managers::device_credentials::GetDeviceCredentialsParams) -> types::DeviceCredential;
+    #[cfg(feature = "device-credentials")]
+    fn create_device_public_key(&self, data: &types::CreatePublicKeyDeviceCredentialRequestContent) -> types::CreatePublicKeyDeviceCredentialResponseContent;
+    #[cfg(feature = "device-credentials")]
+    fn delete_device_credential(&self, id: &str) -> ();
+    #[cfg(feature = "emails")]
+    fn get_email_provider(&self) -> types::GetEmailProviderResponseContent;
+    #[cfg(feature = "emails")]
+    fn configure_email_provider(&self, data: &types::CreateEmailProviderRequestContent) -> types::GetEmailProviderResponseContent;
+    #[cfg(feature = "emails")]
+    fn update_email_provider(&self, data: &types::UpdateEmailProviderRequestContent) -> types::GetEmailProviderResponseContent;
+    #[cfg(feature = "emails")]
+    fn delete_email_provider(&self) -> ();
+    #[cfg(feature = "resource-servers")]
+    list get_resource_servers(&self, params: crate::managers::resource_servers::GetResourceServersParams) -> types::ResourceServer;
+    #[cfg(feature = "resource-servers")]
+    fn get_resource_server(&self, id: &str) -> types::ResourceServer;
+    #[cfg(feature = "resource-servers")]
+    fn create_resource_server(&self, data: &types::CreateResourceServerRequestContent) -> types::ResourceServer;
+    #[cfg(feature = "resource-servers")]
+    fn update_resource_server(&self, id: &str, data: &types::UpdateResourceServerRequestContent) -> types::ResourceServer;
+    #[cfg(feature = "resource-servers")]
+    fn delete_resource_server(&self, id: &str) -> ();
+    #[cfg(feature = "rules")]
+    list get_rules(&self, params: crate::managers::rules::GetRulesParams) -> types::Rule;
+    #[cfg(feature = "rules")]
+    fn get_rule(&self, id: &str) -> types::Rule;
+    #[cfg(feature = "rules")]
+    fn create_rule(&self, data: &types::CreateRuleRequestContent) -> types::Rule;
+    #[cfg(feature = "rules")]
+    fn update_rule(&self, id: &str, data: &types::UpdateRuleRequestContent) -> types::Rule;
+    #[cfg(feature = "rules")]
+    fn delete_rule(&self, id: &str) -> ();
+    #[cfg(feature = "stats")]
+    fn get_active_users_count(&self) -> u64;
+    #[cfg(feature = "stats")]
+    fn get_daily_stats(&self, params: &crate::managers::stats::GetDailyStatsParams) -> Vec<types::DailyStats>;
+    #[cfg(feature = "tenants")]
+    fn get_tenant_settings(&self) -> types::GetTenantSettingsResponseContent;
+    #[cfg(feature = "tenants")]
+    fn update_tenant_settings(&self, data: &types::UpdateTenantSettingsRequestContent) -> types::GetTenantSettingsResponseContent;
+}
+// END other managers
+
+#[cfg(feature = "stats")]
+impl ManagementClient {
+    /// Blocking [`get_client_info`](crate::ManagementClient::get_client_info).
+    pub fn get_client_info(&self) -> Option<&ClientInfo> {
+        self.inner.client_info()
     }
 }

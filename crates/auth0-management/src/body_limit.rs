@@ -38,11 +38,7 @@ pub(crate) struct TooLarge {
 
 impl fmt::Display for TooLarge {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "response body exceeds the limit of {} bytes",
-            self.limit
-        )
+        write!(f, "response body exceeds the limit of {} bytes", self.limit)
     }
 }
 

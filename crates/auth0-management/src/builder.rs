@@ -372,7 +372,9 @@ impl ManagementClientBuilder {
             return Err(Error::config("timeout must be greater than zero"));
         }
         if self.max_response_bytes == 0 {
-            return Err(Error::config("max_response_bytes must be greater than zero"));
+            return Err(Error::config(
+                "max_response_bytes must be greater than zero",
+            ));
         }
         if self.connect_timeout.is_zero() {
             return Err(Error::config("connect timeout must be greater than zero"));

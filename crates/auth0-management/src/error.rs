@@ -491,7 +491,7 @@ fn is_secret_key(raw: &str) -> bool {
 /// A short, redacted quote of `body`, centred on byte `at` if given.
 pub(crate) fn snippet(body: &[u8], at: Option<usize>) -> String {
     let text = String::from_utf8_lossy(body);
-    let text = redact_json_secrets(&text);
+    let text = redact_bearer(&redact_json_secrets(&text));
     let start = at
         .map(|a| a.saturating_sub(SNIPPET_MAX / 2))
         .unwrap_or(0)
@@ -583,6 +583,40 @@ pub(crate) fn redact_json_secrets(text: &str) -> String {
     out
 }
 
+/// Replaces the credential after every `Bearer ` (any case) with `[REDACTED]`: a proxy's error
+/// page may echo the request's `Authorization` header.
+pub(crate) fn redact_bearer(text: &str) -> String {
+    const WORD: &[u8] = b"bearer";
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    let mut i = 0;
+    while i + WORD.len() < bytes.len() {
+        if !bytes[i..i + WORD.len()].eq_ignore_ascii_case(WORD) {
+            i += 1;
+            continue;
+        }
+        let mut j = i + WORD.len();
+        while j < bytes.len() && (bytes[j] == b' ' || bytes[j] == b'\t') {
+            j += 1;
+        }
+        let start = j;
+        while j < bytes.len()
+            && (bytes[j].is_ascii_alphanumeric() || b"-._~+/=".contains(&bytes[j]))
+        {
+            j += 1;
+        }
+        if start > i + WORD.len() && j > start {
+            out.push_str(&text[copied..start]);
+            out.push_str("[REDACTED]");
+            copied = j;
+        }
+        i = j.max(i + 1);
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
 /// Index of the closing quote of the string literal opening at `start`.
 fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
     let mut k = start + 1;
@@ -608,6 +642,23 @@ mod tests {
         assert!(!r.contains("eyJ"), "{r}");
         assert!(r.contains(r#""client_id":"abc""#), "{r}");
         assert!(r.contains(r#""client_secret" : "[REDACTED]""#), "{r}");
+    }
+
+    #[test]
+    fn redacts_other_secret_key_spellings_and_bearer_tokens() {
+        let body = r#"{"clientSecret":"s1","smtp_pass":"s2","api_key":"s3","client\u005fsecret":"s4","name":"kept"}"#;
+        let r = redact_json_secrets(body);
+        for s in ["s1", "s2", "s3", "s4"] {
+            assert!(!r.contains(&format!("\"{s}\"")), "{r}");
+        }
+        assert!(r.contains(r#""name":"kept""#), "{r}");
+        let page = "<pre>Authorization: Bearer eyJhbGciOi.abc-_DEF.sig=</pre> bearer\tx1 Bearer";
+        let r = redact_bearer(page);
+        assert_eq!(
+            r,
+            "<pre>Authorization: Bearer [REDACTED]</pre> bearer\t[REDACTED] Bearer"
+        );
+        assert!(snippet(page.as_bytes(), None).contains("Bearer [REDACTED]"));
     }
 
     #[test]

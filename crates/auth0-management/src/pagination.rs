@@ -35,7 +35,8 @@
 //!   `take`. The next cursor is the response's `next`; for endpoints whose responses carry none
 //!   (`/logs`), it is derived from the last item of a full page
 //!   ([`item_cursor`](Paginator::item_cursor)). The listing ends at an empty page, a page with no
-//!   next cursor, or a cursor already seen (logged with `tracing::warn!`, never looped on).
+//!   next cursor, or a cursor already seen (logged with `tracing::warn!`, never looped on; the
+//!   requested cursors are remembered, one short string per page).
 //! - **The 1000-record offset limit.** Auth0 refuses offset pages that reach 1000 records
 //!   (`page * per_page >= 1000`). Before asking for such a page the paginator either continues
 //!   with checkpoint paging from the last item's cursor, where the endpoint allows it
@@ -52,7 +53,7 @@
 //! params), is called once per page, and returns a [`Page`]. The generated list responses (an
 //! untagged enum of a bare array or a paginated object) turn into a `Page` with
 //! [`IntoPage`], implemented for each list response type with the crate-internal
-//! `impl_into_page!` macro (see the bottom of this file):
+//! `impl_into_page!` macro (defined in this module, next to [`IntoPage`]):
 //!
 //! ```ignore
 //! // In src/managers/rules.rs:
@@ -89,8 +90,8 @@
 //!
 //! Caveat for endpoints with both shapes (e.g. `ListConnectionsResponseContent`): the generated
 //! enum is untagged and tries the offset object first, whose fields are all optional, so a
-//! checkpoint response may decode as the offset variant and lose `next`. Check which variant you
-//! get in a test before relying on `next`.
+//! checkpoint response may decode as the offset variant and lose `next`. Such checkpoint pages
+//! are fetched by hand and decoded into the checkpoint type (`managers/checkpoint.rs`).
 //!
 //! [`ManagementClient`]: crate::ManagementClient
 
@@ -266,7 +267,7 @@ pub trait AsCount {
 impl AsCount for f64 {
     fn as_count(&self) -> Option<u64> {
         // Counts are integral; anything else (negative, NaN) is ignored.
-        (self.is_finite() && *self >= 0.0).then(|| *self as u64)
+        (self.is_finite() && *self >= 0.0).then_some(*self as u64)
     }
 }
 
@@ -308,6 +309,7 @@ impl<C: AsCount> AsCount for Option<C> {
 ///
 /// The `Array` variant is always handled. `offset` variants read `total`, `start` and `limit`;
 /// `checkpoint` variants read `next`.
+#[allow(unused_macros)] // Unused when no list endpoint's area is enabled.
 macro_rules! impl_into_page {
     ($ty:ty => $item:ty { $($variant:ident => $kind:ident $field:ident),* $(,)? }) => {
         impl $crate::pagination::IntoPage for $ty {
@@ -442,7 +444,10 @@ impl<T: Send + 'static> Paginator<T> {
     /// when a checkpoint response carries no `next`: after a full page, the last item's cursor
     /// asks for the next one. Also needed by
     /// [`continue_with_checkpoint`](Self::continue_with_checkpoint).
-    pub fn item_cursor(mut self, cursor: impl Fn(&T) -> Option<String> + Send + Sync + 'static) -> Self {
+    pub fn item_cursor(
+        mut self,
+        cursor: impl Fn(&T) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
         self.item_cursor = Some(Arc::new(cursor));
         self
     }
@@ -630,13 +635,13 @@ impl<T: Send + 'static> State<T> {
 
     /// The request after the offset limit: checkpoint paging if allowed, else the error.
     fn at_limit(&mut self, per_page: u64, total: Option<u64>) -> Result<PageRequest> {
-        if self.p.continue_with_checkpoint {
-            if let Some(c) = self.last_cursor.take() {
-                return Ok(PageRequest::Checkpoint {
-                    from: Some(c),
-                    take: per_page,
-                });
-            }
+        if self.p.continue_with_checkpoint
+            && let Some(c) = self.last_cursor.take()
+        {
+            return Ok(PageRequest::Checkpoint {
+                from: Some(c),
+                take: per_page,
+            });
         }
         Err(Error::PaginationLimit {
             limit: self.p.offset_limit,

@@ -17,7 +17,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -49,7 +52,8 @@ async fn get_blacklisted_tokens() {
     let server = MockServer::start_async().await;
     let all = server
         .mock_async(|when, then| {
-            when.method(GET).is_true(exact("/api/v2/blacklists/tokens", &[]));
+            when.method(GET)
+                .is_true(exact("/api/v2/blacklists/tokens", &[]));
             then.status(200)
                 .json_body(json!([{"aud": "c1", "jti": "j1"}, {"jti": "j2"}]));
         })
@@ -58,7 +62,8 @@ async fn get_blacklisted_tokens() {
         .mock_async(|when, then| {
             when.method(GET)
                 .is_true(exact("/api/v2/blacklists/tokens", &[("aud", "c 1")]));
-            then.status(200).json_body(json!([{"aud": "c 1", "jti": "j3"}]));
+            then.status(200)
+                .json_body(json!([{"aud": "c 1", "jti": "j3"}]));
         })
         .await;
     let c = client(&server);

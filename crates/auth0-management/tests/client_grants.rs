@@ -20,7 +20,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -109,7 +112,11 @@ async fn create_update_delete() {
         ..Default::default()
     };
     assert_eq!(
-        grants.update("cgr_1", &data).await.unwrap().allow_all_scopes,
+        grants
+            .update("cgr_1", &data)
+            .await
+            .unwrap()
+            .allow_all_scopes,
         Some(true)
     );
     grants.delete("cgr_1").await.unwrap();
@@ -123,7 +130,10 @@ async fn empty_ids_are_refused() {
     let server = MockServer::start_async().await;
     let grants = client(&server).client_grants();
     assert!(matches!(grants.get("").await, Err(Error::InvalidInput(_))));
-    assert!(matches!(grants.delete("").await, Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        grants.delete("").await,
+        Err(Error::InvalidInput(_))
+    ));
     assert!(matches!(
         grants
             .update("", &UpdateClientGrantRequestContent::default())

@@ -18,7 +18,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -80,7 +83,10 @@ async fn get_with_fields() {
         .await;
     let a = client(&server)
         .clients()
-        .get_with("c1", &GetClientParams::new().fields(["name"]).include_fields(true))
+        .get_with(
+            "c1",
+            &GetClientParams::new().fields(["name"]).include_fields(true),
+        )
         .await
         .unwrap();
     assert_eq!(a.name.as_deref(), Some("n"));
@@ -109,7 +115,8 @@ async fn create_update_delete_rotate() {
         .await;
     let delete = server
         .mock_async(|when, then| {
-            when.method(DELETE).is_true(exact("/api/v2/clients/c1", &[]));
+            when.method(DELETE)
+                .is_true(exact("/api/v2/clients/c1", &[]));
             then.status(204);
         })
         .await;
@@ -152,10 +159,17 @@ async fn empty_ids_are_refused_before_sending() {
         })
         .await;
     let c = client(&server);
-    assert!(matches!(c.get_client("").await, Err(Error::InvalidInput(_))));
-    assert!(matches!(c.delete_client("").await, Err(Error::InvalidInput(_))));
     assert!(matches!(
-        c.update_client("", &UpdateClientRequestContent::default()).await,
+        c.get_client("").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.delete_client("").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.update_client("", &UpdateClientRequestContent::default())
+            .await,
         Err(Error::InvalidInput(_))
     ));
     assert!(matches!(
@@ -198,9 +212,17 @@ async fn get_clients_offset_sends_every_filter() {
         .is_global(false)
         .external_client_id("ext-1")
         .q("name:app*");
-    let page = client(&server).get_clients(params).first_page().await.unwrap();
+    let page = client(&server)
+        .get_clients(params)
+        .first_page()
+        .await
+        .unwrap();
     assert_eq!(page.total, Some(2));
-    let ids: Vec<_> = page.items.iter().map(|a| a.client_id.as_deref().unwrap()).collect();
+    let ids: Vec<_> = page
+        .items
+        .iter()
+        .map(|a| a.client_id.as_deref().unwrap())
+        .collect();
     assert_eq!(ids, ["a", "b"]);
     m.assert_async().await;
 }
@@ -342,4 +364,40 @@ fn new_app() -> CreateClientRequestContent {
         token_vault_privileged_access: None,
         web_origins: Vec::new(),
     }
+}
+
+#[tokio::test]
+async fn malformed_checkpoint_page_is_a_decode_error() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/api/v2/clients");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(r#"{"clients": [{"client_id": "a"}"#);
+        })
+        .await;
+    let err = client(&server)
+        .get_clients(GetClientsParams::new().take(10))
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Decode { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn offset_listing_refuses_to_pass_the_1000_record_limit() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+    let err = client(&server)
+        .get_clients(GetClientsParams::new().page(20).per_page(50))
+        .collect_all()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::PaginationLimit { .. }), "{err:?}");
+    assert_eq!(any.calls_async().await, 0);
 }

@@ -1,7 +1,8 @@
 //! `client.connections()` and the seed's connection methods against a local mock server.
 
 use auth0_management::api::types::{
-    ConnectionStrategyEnum, CreateConnectionRequestContent, IdentityProviderEnum, UpdateConnectionRequestContent,
+    ConnectionStrategyEnum, CreateConnectionRequestContent, IdentityProviderEnum,
+    UpdateConnectionRequestContent,
 };
 use auth0_management::managers::connections::{GetConnectionParams, GetConnectionsParams};
 use auth0_management::{Error, ManagementClient};
@@ -20,7 +21,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -133,7 +137,10 @@ async fn create_update_delete() {
         ..Default::default()
     };
     assert_eq!(
-        c.update_connection("con_1", &data).await.unwrap().show_as_button,
+        c.update_connection("con_1", &data)
+            .await
+            .unwrap()
+            .show_as_button,
         Some(true)
     );
     c.delete_connection("con_1").await.unwrap();
@@ -151,10 +158,17 @@ async fn empty_ids_are_refused_before_sending() {
         })
         .await;
     let c = client(&server);
-    assert!(matches!(c.get_connection("").await, Err(Error::InvalidInput(_))));
-    assert!(matches!(c.delete_connection("").await, Err(Error::InvalidInput(_))));
     assert!(matches!(
-        c.update_connection("", &UpdateConnectionRequestContent::default()).await,
+        c.get_connection("").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.delete_connection("").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.update_connection("", &UpdateConnectionRequestContent::default())
+            .await,
         Err(Error::InvalidInput(_))
     ));
     assert_eq!(any.calls_async().await, 0);
@@ -231,7 +245,8 @@ async fn get_connections_checkpoint_follows_next() {
                 "/api/v2/connections",
                 &[("strategy", "auth0"), ("take", "2"), ("from", "n1")],
             ));
-            then.status(200).json_body(json!({"connections": [conn("c")]}));
+            then.status(200)
+                .json_body(json!({"connections": [conn("c")]}));
         })
         .await;
     let pages: Vec<_> = client(&server)

@@ -3,7 +3,8 @@
 use auth0_management::ManagementClient;
 use auth0_management::api::types::{
     CreateEmailProviderRequestContent, EmailProviderCredentialsSchema,
-    EmailProviderCredentialsSchemaSubtype0, EmailProviderNameEnum, UpdateEmailProviderRequestContent,
+    EmailProviderCredentialsSchemaSubtype0, EmailProviderNameEnum,
+    UpdateEmailProviderRequestContent,
 };
 use auth0_management::managers::email_provider::GetEmailProviderParams;
 use httpmock::prelude::*;
@@ -20,7 +21,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -52,7 +56,8 @@ async fn get_email_provider() {
     let server = MockServer::start_async().await;
     let plain = server
         .mock_async(|when, then| {
-            when.method(GET).is_true(exact("/api/v2/emails/provider", &[]));
+            when.method(GET)
+                .is_true(exact("/api/v2/emails/provider", &[]));
             then.status(200).json_body(json!({
                 "name": "sendgrid", "enabled": true, "default_from_address": "no-reply@example.com",
                 "credentials": {"api_user": "u"}, "settings": {}
@@ -65,14 +70,18 @@ async fn get_email_provider() {
                 "/api/v2/emails/provider",
                 &[("fields", "name,enabled"), ("include_fields", "true")],
             ));
-            then.status(200).json_body(json!({"name": "mailgun", "enabled": false}));
+            then.status(200)
+                .json_body(json!({"name": "mailgun", "enabled": false}));
         })
         .await;
     let c = client(&server);
     let p = c.get_email_provider().await.unwrap();
     assert_eq!(p.name.as_deref(), Some("sendgrid"));
     assert_eq!(p.enabled, Some(true));
-    assert_eq!(p.default_from_address.as_deref(), Some("no-reply@example.com"));
+    assert_eq!(
+        p.default_from_address.as_deref(),
+        Some("no-reply@example.com")
+    );
     let p = c
         .email_provider()
         .get(

@@ -99,11 +99,16 @@ async fn rate_limit_burst_longer_than_the_retries_is_rate_limited() {
 async fn rate_limited_post_is_retried_and_creates_one_user() {
     let server = FaultServer::start(|_, n| match n {
         0 | 1 => rate_limited().with_header("retry-after", "0"),
-        _ => Reply::json(201, json!({"user_id": "auth0|new", "email": "a@example.com"})),
+        _ => Reply::json(
+            201,
+            json!({"user_id": "auth0|new", "email": "a@example.com"}),
+        ),
     })
     .await;
     let client = static_client(&server).build().unwrap();
-    let created = bounded(create_user(&client, "a@example.com")).await.unwrap();
+    let created = bounded(create_user(&client, "a@example.com"))
+        .await
+        .unwrap();
     assert_eq!(created.user_id.as_deref(), Some("auth0|new"));
     let posts = server.requests();
     assert_eq!(posts.len(), 3);
@@ -120,7 +125,11 @@ async fn server_errors_are_retried_for_get_only() {
         let server = FaultServer::start(move |_, _| {
             if status == 502 {
                 // What a load balancer says: HTML, not Auth0's JSON.
-                Reply::body(status, "text/html", "<html><body>502 Bad Gateway</body></html>")
+                Reply::body(
+                    status,
+                    "text/html",
+                    "<html><body>502 Bad Gateway</body></html>",
+                )
             } else {
                 Reply::json(
                     status,
@@ -327,8 +336,7 @@ async fn html_with_status_200_is_a_decode_error_with_a_bounded_snippet() {
         "<!DOCTYPE html><html><head><title>Maintenance</title></head><body>{}</body></html>",
         "<p>We will be back soon.</p>".repeat(2000)
     );
-    let server =
-        FaultServer::start(move |_, _| Reply::body(200, "text/html", page.clone())).await;
+    let server = FaultServer::start(move |_, _| Reply::body(200, "text/html", page.clone())).await;
     let client = static_client(&server).build().unwrap();
     let err = bounded(get_rules(&client)).await.unwrap_err();
     match &err {
@@ -371,7 +379,11 @@ async fn an_endless_body_stops_at_the_limit() {
     assert_eq!(server.hits(), 1);
     // The client stopped reading: what the server managed to write is the limit plus what the
     // socket buffers hold, nowhere near the 512 MiB it would have sent.
-    assert!(server.streamed() < 64 * 1024 * 1024, "{}", server.streamed());
+    assert!(
+        server.streamed() < 64 * 1024 * 1024,
+        "{}",
+        server.streamed()
+    );
 }
 
 #[tokio::test]
@@ -459,7 +471,8 @@ async fn error_bodies_are_limited_too() {
 #[tokio::test]
 async fn bodies_up_to_the_limit_are_read() {
     // A big but legitimate user (3 MiB of metadata) under a 4 MiB limit, with a Content-Length.
-    let big = json!({"user_id": "auth0|big", "user_metadata": {"blob": "x".repeat(3 * 1024 * 1024)}});
+    let big =
+        json!({"user_id": "auth0|big", "user_metadata": {"blob": "x".repeat(3 * 1024 * 1024)}});
     let server = FaultServer::start(move |_, _| Reply::json(200, big.clone())).await;
     let client = static_client(&server)
         .max_response_bytes(4 * 1024 * 1024)
@@ -590,11 +603,23 @@ async fn odd_token_responses_never_panic_or_leak() {
         (json!({"access_token": token(1), "expires_in": 0}), true),
         (json!({"access_token": token(1), "expires_in": -1}), true),
         (json!({"access_token": token(1), "expires_in": 1e300}), true),
-        (json!({"access_token": token(1), "expires_in": u64::MAX}), true),
-        (json!({"access_token": token(1), "expires_in": "86400"}), true),
-        (json!({"access_token": token(1), "expires_in": "soon"}), true),
+        (
+            json!({"access_token": token(1), "expires_in": u64::MAX}),
+            true,
+        ),
+        (
+            json!({"access_token": token(1), "expires_in": "86400"}),
+            true,
+        ),
+        (
+            json!({"access_token": token(1), "expires_in": "soon"}),
+            true,
+        ),
         (json!({"access_token": token(1), "expires_in": null}), true),
-        (json!({"access_token": token(1), "expires_in": {"s": 1}}), true),
+        (
+            json!({"access_token": token(1), "expires_in": {"s": 1}}),
+            true,
+        ),
         (json!({"access_token": ""}), false),
         (json!({"access_token": 5}), false),
         (json!({"access_token": null}), false),
@@ -603,7 +628,10 @@ async fn odd_token_responses_never_panic_or_leak() {
         (json!([]), false),
         (json!(null), false),
         (json!(format!("{} with a newline\n", token(1))), false),
-        (json!({"access_token": format!("{}\r\nX-Injected: 1", token(1))}), false),
+        (
+            json!({"access_token": format!("{}\r\nX-Injected: 1", token(1))}),
+            false,
+        ),
     ];
     for (body, succeeds) in cases {
         let b = body.clone();
@@ -632,7 +660,10 @@ async fn odd_token_responses_never_panic_or_leak() {
     }
 
     // Invalid JSON, and an HTML page, with status 200.
-    for body in [r#"{"access_token": "eyJ-TOKEN-DO-NOT-LEAK-9", "#, "<html>ok</html>"] {
+    for body in [
+        r#"{"access_token": "eyJ-TOKEN-DO-NOT-LEAK-9", "#,
+        "<html>ok</html>",
+    ] {
         let server = FaultServer::start(move |_, _| Reply::body(200, "text/html", body)).await;
         let client = cc_client(&server).build().unwrap();
         let err = bounded(client.access_token()).await.unwrap_err();
@@ -654,7 +685,10 @@ async fn cold_start_with_a_flaky_token_endpoint_makes_one_token_flight() {
                 n => ok_token(n, 86400),
             }
         } else {
-            assert_eq!(seen.header("authorization"), Some(&*format!("Bearer {}", token(1))));
+            assert_eq!(
+                seen.header("authorization"),
+                Some(&*format!("Bearer {}", token(1)))
+            );
             Reply::json(200, json!([]))
         }
     })

@@ -23,14 +23,12 @@ fn client(server: &MockServer) -> ManagementClient {
 
 const USERS: &str = r#"[{"email":"jane@example.com","email_verified":true}]"#;
 
-/// The parts of a `multipart/form-data` request: (name, file name, content type, body).
-fn parts(req: &HttpMockRequest) -> Option<Vec<(String, Option<String>, Option<String>, String)>> {
-    let ct = req
-        .headers()
-        .get("content-type")?
-        .to_str()
-        .ok()?
-        .to_owned();
+/// One part of a `multipart/form-data` body: (name, file name, content type, body).
+type Part = (String, Option<String>, Option<String>, String);
+
+/// The parts of a `multipart/form-data` request.
+fn parts(req: &HttpMockRequest) -> Option<Vec<Part>> {
+    let ct = req.headers().get("content-type")?.to_str().ok()?.to_owned();
     let boundary = ct.strip_prefix("multipart/form-data; boundary=")?;
     let body = req.body_string();
     let delim = format!("--{boundary}");
@@ -71,7 +69,12 @@ fn parts(req: &HttpMockRequest) -> Option<Vec<(String, Option<String>, Option<St
 }
 
 fn expect_parts(
-    want: Vec<(&'static str, Option<&'static str>, Option<&'static str>, String)>,
+    want: Vec<(
+        &'static str,
+        Option<&'static str>,
+        Option<&'static str>,
+        String,
+    )>,
 ) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     move |req| {
         let got = parts(req);
@@ -222,7 +225,10 @@ async fn import_users_from_path_reader_and_stream() {
         .import_users(ImportUsers::from_path("con_a", dir.join("missing.json")))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(m) if m.contains("missing.json")), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput(m) if m.contains("missing.json")),
+        "{err}"
+    );
     assert!(matches!(
         c.import_users(ImportUsers::from_bytes(" ", USERS)).await,
         Err(Error::InvalidInput(_))
@@ -273,8 +279,9 @@ async fn export_and_verification_email() {
             when.method(POST)
                 .path("/api/v2/jobs/verification-email")
                 .json_body(json!({"user_id": "auth0|abc", "client_id": "cid"}));
-            then.status(201)
-                .json_body(json!({"id": "job_ver", "type": "verification_email", "status": "pending"}));
+            then.status(201).json_body(
+                json!({"id": "job_ver", "type": "verification_email", "status": "pending"}),
+            );
         })
         .await;
     let c = client(&server);
@@ -445,4 +452,58 @@ async fn wait_for_job_times_out_with_the_last_status() {
             .await,
         Err(Error::InvalidInput(_))
     ));
+}
+
+#[tokio::test]
+async fn rate_limited_import_is_resent_with_the_same_body() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let server = MockServer::start_async().await;
+    let seen = Arc::new(AtomicUsize::new(0));
+    let first = seen.clone();
+    let limited = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/jobs/users-imports")
+                .is_true(move |_| first.fetch_add(1, Ordering::SeqCst) == 0);
+            then.status(429)
+                .header("retry-after", "0")
+                .json_body(json!({"statusCode": 429, "error": "Too Many Requests"}));
+        })
+        .await;
+    let accepted = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/api/v2/jobs/users-imports")
+                .is_true(expect_parts(vec![
+                    ("connection_id", None, None, "con_a".into()),
+                    (
+                        "users",
+                        Some("users.json"),
+                        Some("application/json"),
+                        USERS.into(),
+                    ),
+                ]));
+            then.status(202).json_body(job("job_r", "pending"));
+        })
+        .await;
+    let c = ManagementClient::builder()
+        .domain("tenant.auth0.com")
+        .base_url(server.base_url())
+        .token("tok")
+        .retry_policy(
+            auth0_management::RetryPolicy::default()
+                .with_max_retries(2)
+                .with_base_delay(Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+    let j = c
+        .import_users(ImportUsers::from_bytes("con_a", USERS))
+        .await
+        .unwrap();
+    assert_eq!(j.id, "job_r");
+    assert_eq!(limited.calls_async().await, 1);
+    assert_eq!(accepted.calls_async().await, 1);
 }

@@ -173,8 +173,9 @@ async fn ascending_offset_paging_continues_with_checkpoint_at_the_cap() {
         .mock_async(|when, then| {
             when.method(GET)
                 .is_true(exact("/api/v2/logs", &[("from", "o99"), ("take", "100")]));
-            then.status(200)
-                .json_body(json!((0..50).map(|i| log(&format!("c{i}"))).collect::<Vec<_>>()));
+            then.status(200).json_body(json!(
+                (0..50).map(|i| log(&format!("c{i}"))).collect::<Vec<_>>()
+            ));
         })
         .await;
     let events = client(&server)
@@ -203,7 +204,14 @@ async fn descending_offset_paging_fails_at_the_cap() {
         .await
         .unwrap_err();
     assert!(
-        matches!(err, Error::PaginationLimit { fetched: 1000, total: Some(5000), .. }),
+        matches!(
+            err,
+            Error::PaginationLimit {
+                fetched: 1000,
+                total: Some(5000),
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(offset.calls_async().await, 10);

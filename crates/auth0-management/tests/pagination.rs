@@ -117,7 +117,10 @@ async fn offset_cap_is_an_error_after_the_first_1000_items() {
         "{err:?}"
     );
     assert!(err.to_string().contains("1000"), "{err}");
-    assert!(items.next().await.is_none(), "the stream ends after the error");
+    assert!(
+        items.next().await.is_none(),
+        "the stream ends after the error"
+    );
     assert_eq!(log.lock().unwrap().len(), 10);
 }
 
@@ -129,7 +132,9 @@ async fn cap_without_total_and_a_page_cut_at_the_limit_is_an_error() {
             unreachable!()
         };
         let start = page * per_page;
-        Ok(Page::new((start..(start + per_page).min(1000)).collect::<Vec<u64>>()))
+        Ok(Page::new(
+            (start..(start + per_page).min(1000)).collect::<Vec<u64>>(),
+        ))
     });
     let err = p.collect_all().await.unwrap_err();
     assert!(
@@ -227,7 +232,9 @@ async fn checkpoint_repeated_cursor_does_not_loop() {
 async fn checkpoint_with_item_cursor_stops_at_short_or_empty_page() {
     let p = Paginator::checkpoint(Some("0".into()), 3, |req: PageRequest| async move {
         let from: u64 = req.from().unwrap().parse().unwrap();
-        Ok(Page::new(((from + 1)..=(from + 3).min(7)).collect::<Vec<u64>>()))
+        Ok(Page::new(
+            ((from + 1)..=(from + 3).min(7)).collect::<Vec<u64>>(),
+        ))
     })
     .item_cursor(|i| Some(i.to_string()));
     assert_eq!(p.collect_all().await.unwrap(), (1..=7).collect::<Vec<_>>());
@@ -235,7 +242,9 @@ async fn checkpoint_with_item_cursor_stops_at_short_or_empty_page() {
     // Full last page: one more (empty) request ends it.
     let p = Paginator::checkpoint(Some("0".into()), 3, |req: PageRequest| async move {
         let from: u64 = req.from().unwrap().parse().unwrap();
-        Ok(Page::new(((from + 1)..=(from + 3).min(6)).collect::<Vec<u64>>()))
+        Ok(Page::new(
+            ((from + 1)..=(from + 3).min(6)).collect::<Vec<u64>>(),
+        ))
     })
     .item_cursor(|i| Some(i.to_string()));
     let pages: Vec<_> = p.pages().try_collect().await.unwrap();
@@ -247,7 +256,10 @@ async fn lazy_one_page_at_a_time() {
     let log = Log::default();
     let p = offset_fetcher(1000, true, log.clone());
     let _unpolled = p.items();
-    assert!(log.lock().unwrap().is_empty(), "nothing is fetched before polling");
+    assert!(
+        log.lock().unwrap().is_empty(),
+        "nothing is fetched before polling"
+    );
     let first: Vec<_> = p.items().take(150).try_collect().await.unwrap();
     assert_eq!(first.len(), 150);
     assert_eq!(log.lock().unwrap().len(), 2);
@@ -270,12 +282,9 @@ async fn errors_end_the_stream() {
 #[tokio::test]
 async fn zero_page_size_is_refused_and_max_pages_bounds() {
     let p = Paginator::offset(0, 0, |_req: PageRequest| async { Ok(Page::new(vec![1])) });
-    assert!(matches!(
-        p.collect_all().await,
-        Err(Error::InvalidInput(_))
-    ));
-    let p = Paginator::offset(0, 1, |_req: PageRequest| async { Ok(Page::new(vec![1])) })
-        .max_pages(4);
+    assert!(matches!(p.collect_all().await, Err(Error::InvalidInput(_))));
+    let p =
+        Paginator::offset(0, 1, |_req: PageRequest| async { Ok(Page::new(vec![1])) }).max_pages(4);
     assert_eq!(p.collect_all().await.unwrap().len(), 4);
 }
 
@@ -299,7 +308,13 @@ fn page_request_accessors() {
         per_page: 50,
     };
     assert_eq!(
-        (o.page(), o.per_page(), o.include_totals(), o.from(), o.take()),
+        (
+            o.page(),
+            o.per_page(),
+            o.include_totals(),
+            o.from(),
+            o.take()
+        ),
         (Some(2), Some(50), Some(true), None, None)
     );
     let c = PageRequest::Checkpoint {
@@ -307,7 +322,13 @@ fn page_request_accessors() {
         take: 10,
     };
     assert_eq!(
-        (c.page(), c.per_page(), c.include_totals(), c.from(), c.take()),
+        (
+            c.page(),
+            c.per_page(),
+            c.include_totals(),
+            c.from(),
+            c.take()
+        ),
         (None, None, None, Some("x"), Some(10))
     );
 }

@@ -20,7 +20,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -147,8 +150,14 @@ async fn create_update_delete() {
 async fn empty_ids_are_refused() {
     let server = MockServer::start_async().await;
     let c = client(&server);
-    assert!(matches!(c.get_resource_server("").await, Err(Error::InvalidInput(_))));
-    assert!(matches!(c.delete_resource_server("").await, Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        c.get_resource_server("").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.delete_resource_server("").await,
+        Err(Error::InvalidInput(_))
+    ));
     assert!(matches!(
         c.update_resource_server("", &UpdateResourceServerRequestContent::default())
             .await,
@@ -177,7 +186,8 @@ async fn get_resource_servers_pages_with_identifiers() {
                         ],
                     ));
                     // No total: the listing ends at the empty page.
-                    then.status(200).json_body(json!({"resource_servers": items}));
+                    then.status(200)
+                        .json_body(json!({"resource_servers": items}));
                 })
                 .await,
         );

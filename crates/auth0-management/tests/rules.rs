@@ -18,7 +18,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -82,7 +85,9 @@ async fn get_with_fields() {
         .rules()
         .get_with(
             "r1",
-            &GetRuleParams::new().fields(["id", "name"]).include_fields(true),
+            &GetRuleParams::new()
+                .fields(["id", "name"])
+                .include_fields(true),
         )
         .await
         .unwrap();
@@ -120,7 +125,8 @@ async fn update_rule_patches() {
             when.method(PATCH)
                 .is_true(exact("/api/v2/rules/r1", &[]))
                 .json_body(json!({"name": "my-rule"}));
-            then.status(200).json_body(json!({"id": "r1", "name": "my-rule"}));
+            then.status(200)
+                .json_body(json!({"id": "r1", "name": "my-rule"}));
         })
         .await;
     let data = UpdateRuleRequestContent {
@@ -155,9 +161,13 @@ async fn empty_ids_are_refused_before_sending() {
         .await;
     let c = client(&server);
     assert!(matches!(c.get_rule("").await, Err(Error::InvalidInput(_))));
-    assert!(matches!(c.delete_rule(" ").await, Err(Error::InvalidInput(_))));
     assert!(matches!(
-        c.update_rule("", &UpdateRuleRequestContent::default()).await,
+        c.delete_rule(" ").await,
+        Err(Error::InvalidInput(_))
+    ));
+    assert!(matches!(
+        c.update_rule("", &UpdateRuleRequestContent::default())
+            .await,
         Err(Error::InvalidInput(_))
     ));
     assert_eq!(any.calls_async().await, 0);
@@ -182,9 +192,8 @@ async fn get_rules_pages_with_offsets_and_totals() {
                             ("per_page", "2"),
                         ],
                     ));
-                    then.status(200).json_body(
-                        json!({"rules": rules, "start": start, "limit": 2, "total": 5}),
-                    );
+                    then.status(200)
+                        .json_body(json!({"rules": rules, "start": start, "limit": 2, "total": 5}));
                 })
                 .await,
         );
@@ -263,7 +272,11 @@ async fn without_totals_the_listing_stops_at_a_short_page() {
         .mock_async(|when, then| {
             when.method(GET).is_true(exact(
                 "/api/v2/rules",
-                &[("include_totals", "false"), ("page", "0"), ("per_page", "2")],
+                &[
+                    ("include_totals", "false"),
+                    ("page", "0"),
+                    ("per_page", "2"),
+                ],
             ));
             then.status(200).json_body(json!([rule("a"), rule("b")]));
         })
@@ -272,7 +285,11 @@ async fn without_totals_the_listing_stops_at_a_short_page() {
         .mock_async(|when, then| {
             when.method(GET).is_true(exact(
                 "/api/v2/rules",
-                &[("include_totals", "false"), ("page", "1"), ("per_page", "2")],
+                &[
+                    ("include_totals", "false"),
+                    ("page", "1"),
+                    ("per_page", "2"),
+                ],
             ));
             then.status(200).json_body(json!([rule("c")]));
         })

@@ -16,7 +16,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -48,11 +51,15 @@ async fn get_active_users_count() {
     let server = MockServer::start_async().await;
     let m = server
         .mock_async(|when, then| {
-            when.method(GET).is_true(exact("/api/v2/stats/active-users", &[]));
+            when.method(GET)
+                .is_true(exact("/api/v2/stats/active-users", &[]));
             then.status(200).body("1234");
         })
         .await;
-    assert_eq!(client(&server).get_active_users_count().await.unwrap(), 1234);
+    assert_eq!(
+        client(&server).get_active_users_count().await.unwrap(),
+        1234
+    );
     m.assert_async().await;
 }
 
@@ -65,7 +72,11 @@ async fn a_fractional_count_is_a_decode_error() {
             then.status(200).body("1.5");
         })
         .await;
-    let err = client(&server).stats().get_active_users_count().await.unwrap_err();
+    let err = client(&server)
+        .stats()
+        .get_active_users_count()
+        .await
+        .unwrap_err();
     assert!(matches!(err, Error::Decode { .. }), "{err:?}");
 }
 

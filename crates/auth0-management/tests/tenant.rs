@@ -17,7 +17,10 @@ fn client(server: &MockServer) -> ManagementClient {
 }
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(path: &str, query: &[(&str, &str)]) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
+fn exact(
+    path: &str,
+    query: &[(&str, &str)],
+) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
     let path = path.to_owned();
     let mut want: Vec<(String, String)> = query
         .iter()
@@ -49,7 +52,8 @@ async fn get_tenant_settings() {
     let server = MockServer::start_async().await;
     let plain = server
         .mock_async(|when, then| {
-            when.method(GET).is_true(exact("/api/v2/tenants/settings", &[]));
+            when.method(GET)
+                .is_true(exact("/api/v2/tenants/settings", &[]));
             then.status(200).json_body(json!({
                 "friendly_name": "Example", "support_email": "support@example.com",
                 "allowed_logout_urls": ["https://example.com/"], "a_field_added_later": {"x": 1}

@@ -30,8 +30,9 @@ async fn email_verification_ticket() {
                     "result_url": "https://example.com/verified",
                     "ttl_sec": 3600,
                 }));
-            then.status(201)
-                .json_body(json!({"ticket": "https://tenant.auth0.com/tickets/email-verification?ticket=T1"}));
+            then.status(201).json_body(
+                json!({"ticket": "https://tenant.auth0.com/tickets/email-verification?ticket=T1"}),
+            );
         })
         .await;
     let t = client(&server)

@@ -125,13 +125,22 @@ async fn get_users_bare_array_without_totals() {
         .mock_async(|when, then| {
             when.method(GET).is_true(exact(
                 "/api/v2/users",
-                &[("page", "3"), ("per_page", "10"), ("include_totals", "false")],
+                &[
+                    ("page", "3"),
+                    ("per_page", "10"),
+                    ("include_totals", "false"),
+                ],
             ));
             then.status(200).json_body(json!([user("auth0|a")]));
         })
         .await;
     let users: Vec<_> = client(&server)
-        .get_users(GetUsersParams::new().page(3).per_page(10).include_totals(false))
+        .get_users(
+            GetUsersParams::new()
+                .page(3)
+                .per_page(10)
+                .include_totals(false),
+        )
         .items()
         .try_collect()
         .await
@@ -182,7 +191,8 @@ async fn get_user_encodes_the_id_and_fields() {
     let server = MockServer::start_async().await;
     let m = server
         .mock_async(|when, then| {
-            when.method(GET).is_true(exact("/api/v2/users/auth0%7Cabc", &[]));
+            when.method(GET)
+                .is_true(exact("/api/v2/users/auth0%7Cabc", &[]));
             then.status(200).json_body(user("auth0|abc"));
         })
         .await;
@@ -209,7 +219,10 @@ async fn get_user_encodes_the_id_and_fields() {
     m2.assert_async().await;
 
     assert!(matches!(c.get_user("").await, Err(Error::InvalidInput(_))));
-    assert!(matches!(c.get_user("..").await, Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        c.get_user("..").await,
+        Err(Error::InvalidInput(_))
+    ));
 }
 
 #[tokio::test]
@@ -236,11 +249,13 @@ async fn create_update_delete() {
     let server = MockServer::start_async().await;
     let create = server
         .mock_async(|when, then| {
-            when.method(POST).is_true(exact("/api/v2/users", &[])).json_body(json!({
-                "connection": "Username-Password-Authentication",
-                "email": "jane@example.com",
-                "password": "correct horse battery staple",
-            }));
+            when.method(POST)
+                .is_true(exact("/api/v2/users", &[]))
+                .json_body(json!({
+                    "connection": "Username-Password-Authentication",
+                    "email": "jane@example.com",
+                    "password": "correct horse battery staple",
+                }));
             then.status(201).json_body(user("auth0|new"));
         })
         .await;
@@ -249,7 +264,8 @@ async fn create_update_delete() {
             when.method(PATCH)
                 .is_true(exact("/api/v2/users/auth0%7Cnew", &[]))
                 .json_body(json!({"blocked": true}));
-            then.status(200).json_body(json!({"user_id": "auth0|new", "blocked": true}));
+            then.status(200)
+                .json_body(json!({"user_id": "auth0|new", "blocked": true}));
         })
         .await;
     let delete = server
@@ -294,8 +310,9 @@ async fn metadata_updates_send_only_the_metadata() {
                 .header("content-type", "application/json")
                 .header("authorization", "Bearer tok")
                 .json_body(json!({"user_metadata": {"address": "1 Main St", "old": null}}));
-            then.status(200)
-                .json_body(json!({"user_id": "auth0|abc", "user_metadata": {"address": "1 Main St"}}));
+            then.status(200).json_body(
+                json!({"user_id": "auth0|abc", "user_metadata": {"address": "1 Main St"}}),
+            );
         })
         .await;
     let am = server
@@ -333,7 +350,10 @@ async fn metadata_updates_send_only_the_metadata() {
         .update_user_metadata("auth0|abc", json!(["not", "an", "object"]))
         .await
         .unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(m) if m.contains("array")), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput(m) if m.contains("array")),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -345,14 +365,19 @@ async fn get_users_by_email() {
                 "/api/v2/users-by-email",
                 &[("email", "jane+1@example.com")],
             ));
-            then.status(200).json_body(json!([user("auth0|1"), user("google-oauth2|2")]));
+            then.status(200)
+                .json_body(json!([user("auth0|1"), user("google-oauth2|2")]));
         })
         .await;
     let m2 = server
         .mock_async(|when, then| {
             when.method(GET).is_true(exact(
                 "/api/v2/users-by-email",
-                &[("email", "x@y.z"), ("fields", "user_id"), ("include_fields", "true")],
+                &[
+                    ("email", "x@y.z"),
+                    ("fields", "user_id"),
+                    ("include_fields", "true"),
+                ],
             ));
             then.status(200).json_body(json!([]));
         })
@@ -463,9 +488,12 @@ async fn multifactor_enrollments_and_user_logs() {
         })
         .await;
     let c = client(&server);
-    c.delete_user_multifactor("auth0|abc", UserMultifactorProviderEnum::GoogleAuthenticator)
-        .await
-        .unwrap();
+    c.delete_user_multifactor(
+        "auth0|abc",
+        UserMultifactorProviderEnum::GoogleAuthenticator,
+    )
+    .await
+    .unwrap();
     let e = c.get_guardian_enrollments("auth0|abc").await.unwrap();
     assert_eq!(e[0].id.as_deref(), Some("dev_1"));
     let events = c
@@ -484,7 +512,9 @@ async fn multifactor_enrollments_and_user_logs() {
     enroll.assert_async().await;
     logs.assert_async().await;
     assert!(matches!(
-        c.get_user_logs("", GetUserLogsParams::new()).first_page().await,
+        c.get_user_logs("", GetUserLogsParams::new())
+            .first_page()
+            .await,
         Err(Error::InvalidInput(_))
     ));
 }
@@ -514,12 +544,18 @@ async fn delete_all_users_needs_confirmation_and_reports_the_removed_endpoint() 
 #[test]
 fn new_user_validates() {
     let err = NewUser::new("").build().unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(m) if m.starts_with("connection")), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput(m) if m.starts_with("connection")),
+        "{err}"
+    );
     let err = NewUser::new("db")
         .user_metadata(json!(1))
         .build()
         .unwrap_err();
-    assert!(matches!(&err, Error::InvalidInput(m) if m.contains("user_metadata")), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidInput(m) if m.contains("user_metadata")),
+        "{err}"
+    );
     let body = NewUser::new("db")
         .username("jane")
         .blocked(false)

@@ -48,7 +48,11 @@ async fn list_page(
         }
         PageRequest::Checkpoint { from, take } => {
             let mut query = Vec::new();
-            checkpoint::push(&mut query, "allow_any_organization", params.allow_any_organization);
+            checkpoint::push(
+                &mut query,
+                "allow_any_organization",
+                params.allow_any_organization,
+            );
             checkpoint::push(&mut query, "audience", params.audience.as_deref());
             checkpoint::push(&mut query, "client_id", params.client_id.as_deref());
             checkpoint::push(&mut query, "default_for", params.default_for);

@@ -218,7 +218,11 @@ async fn list_page(
         PageRequest::Checkpoint { from, take } => {
             let mut query = Vec::new();
             checkpoint::push(&mut query, "app_type", params.app_type.as_deref());
-            checkpoint::push(&mut query, "external_client_id", params.external_client_id.as_deref());
+            checkpoint::push(
+                &mut query,
+                "external_client_id",
+                params.external_client_id.as_deref(),
+            );
             checkpoint::push(&mut query, "fields", params.fields.as_deref());
             checkpoint::push(&mut query, "from", from.as_deref());
             checkpoint::push(&mut query, "include_fields", params.include_fields);

@@ -127,7 +127,10 @@ impl DeviceCredentialsManager {
     /// println!("{:?} in total", first.total);
     /// # Ok(()) }
     /// ```
-    pub fn get_all(&self, params: GetDeviceCredentialsParams) -> Paginator<types::DeviceCredential> {
+    pub fn get_all(
+        &self,
+        params: GetDeviceCredentialsParams,
+    ) -> Paginator<types::DeviceCredential> {
         let client = self.client.clone();
         let start = params.page.unwrap_or(0);
         let per_page = params.per_page.unwrap_or(50);
@@ -137,19 +140,21 @@ impl DeviceCredentialsManager {
             async move {
                 let api = client.api();
                 client
-                    .call(api.get_device_credentials(
-                        params.client_id.as_deref(),
-                        params.fields.as_deref(),
-                        params.include_fields,
-                        req.include_totals()
-                            .map(|t| params.include_totals.unwrap_or(t)),
-                        req.page(),
-                        req.per_page()
-                            .and_then(|n| u64::try_from(n).ok())
-                            .and_then(NonZeroU64::new),
-                        params.credential_type.as_deref(),
-                        params.user_id.as_deref(),
-                    ))
+                    .call(
+                        api.get_device_credentials(
+                            params.client_id.as_deref(),
+                            params.fields.as_deref(),
+                            params.include_fields,
+                            req.include_totals()
+                                .map(|t| params.include_totals.unwrap_or(t)),
+                            req.page(),
+                            req.per_page()
+                                .and_then(|n| u64::try_from(n).ok())
+                                .and_then(NonZeroU64::new),
+                            params.credential_type.as_deref(),
+                            params.user_id.as_deref(),
+                        ),
+                    )
                     .await
                     .map(|r| r.into_page())
             }

@@ -154,7 +154,9 @@ impl ImportUsers {
     /// Reads the file and builds the `multipart/form-data` body: content type and bytes.
     async fn into_multipart(self) -> Result<(HeaderValue, Vec<u8>), Error> {
         if self.connection_id.trim().is_empty() {
-            return Err(Error::InvalidInput("connection_id must not be empty".into()));
+            return Err(Error::InvalidInput(
+                "connection_id must not be empty".into(),
+            ));
         }
         let read_err = |what: &str, e: std::io::Error| {
             Error::InvalidInput(format!("could not read the users file ({what}): {e}"))
@@ -223,11 +225,17 @@ fn boundary(contents: &[&[u8]]) -> String {
 /// Quotes a form-data name or file name: `"` and line breaks are percent-encoded, as browsers
 /// do.
 fn quoted(s: &str) -> String {
-    s.replace('"', "%22").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('"', "%22")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// A `multipart/form-data` body with the text `fields` and the `users` file part.
-fn multipart_body(users: &[u8], file_name: &str, fields: &[(&str, String)]) -> (HeaderValue, Vec<u8>) {
+fn multipart_body(
+    users: &[u8],
+    file_name: &str,
+    fields: &[(&str, String)],
+) -> (HeaderValue, Vec<u8>) {
     let mut all: Vec<&[u8]> = vec![users];
     all.extend(fields.iter().map(|(_, v)| v.as_bytes()));
     let boundary = boundary(&all);
@@ -235,7 +243,11 @@ fn multipart_body(users: &[u8], file_name: &str, fields: &[(&str, String)]) -> (
     for (name, value) in fields {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         body.extend_from_slice(
-            format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", quoted(name)).as_bytes(),
+            format!(
+                "Content-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                quoted(name)
+            )
+            .as_bytes(),
         );
         body.extend_from_slice(value.as_bytes());
         body.extend_from_slice(b"\r\n");
@@ -273,7 +285,10 @@ fn job_failure(job: &Job) -> String {
         ));
     }
     if parts.is_empty() {
-        parts.push(format!("{} job ended with status {:?}", job.type_, job.status));
+        parts.push(format!(
+            "{} job ended with status {:?}",
+            job.type_, job.status
+        ));
     }
     parts.join("; ")
 }
@@ -290,7 +305,11 @@ impl JobsManager {
     /// (status `pending`). See [`ImportUsers`] and [`wait_for_job`](Self::wait_for_job).
     pub async fn import_users(&self, import: ImportUsers) -> Result<Job, Error> {
         let (content_type, body) = import.into_multipart().await?;
-        let mut req = RawRequest::new("post_users-imports", Method::POST, &["jobs", "users-imports"]);
+        let mut req = RawRequest::new(
+            "post_users-imports",
+            Method::POST,
+            &["jobs", "users-imports"],
+        );
         req.body = Some((content_type, body));
         raw::send(&self.client, req).await?.json()
     }
@@ -303,7 +322,11 @@ impl JobsManager {
     ) -> Result<types::CreateExportUsersResponseContent, Error> {
         // Sent here, not with the generated call: the spec lists only 200 for this operation,
         // and any 2xx with the job in the body is accepted (201 included).
-        let mut req = RawRequest::new("post_users-exports", Method::POST, &["jobs", "users-exports"]);
+        let mut req = RawRequest::new(
+            "post_users-exports",
+            Method::POST,
+            &["jobs", "users-exports"],
+        );
         req.body = Some((
             HeaderValue::from_static("application/json"),
             serde_json::to_vec(data).map_err(|e| Error::InvalidInput(e.to_string()))?,

@@ -194,7 +194,11 @@ impl LogsManager {
             Paginator::checkpoint(from, take, fetch)
         } else {
             let p = Paginator::offset(start_page, per_page, fetch);
-            if continues { p.continue_with_checkpoint() } else { p }
+            if continues {
+                p.continue_with_checkpoint()
+            } else {
+                p
+            }
         };
         paginator.item_cursor(|log: &Log| log.log_id.clone())
     }

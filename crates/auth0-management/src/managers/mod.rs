@@ -7,7 +7,11 @@
 
 #[cfg(feature = "blacklists")]
 pub mod blacklisted_tokens;
-#[cfg(any(feature = "clients", feature = "connections", feature = "client-grants"))]
+#[cfg(any(
+    feature = "clients",
+    feature = "connections",
+    feature = "client-grants"
+))]
 mod checkpoint;
 #[cfg(feature = "client-grants")]
 pub mod client_grants;
@@ -19,6 +23,10 @@ pub mod connections;
 pub mod device_credentials;
 #[cfg(feature = "emails")]
 pub mod email_provider;
+#[cfg(feature = "jobs")]
+pub mod jobs;
+#[cfg(feature = "logs")]
+pub mod logs;
 #[cfg(feature = "resource-servers")]
 pub mod resource_servers;
 #[cfg(feature = "rules")]
@@ -27,10 +35,6 @@ pub mod rules;
 pub mod stats;
 #[cfg(feature = "tenants")]
 pub mod tenant;
-#[cfg(feature = "jobs")]
-pub mod jobs;
-#[cfg(feature = "logs")]
-pub mod logs;
 #[cfg(feature = "tickets")]
 pub mod tickets;
 #[cfg(any(feature = "users", feature = "users-by-email"))]

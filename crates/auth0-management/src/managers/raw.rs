@@ -37,12 +37,14 @@ impl RawRequest {
 
 /// A successful response: status and body.
 pub(crate) struct RawResponse {
+    #[allow(dead_code)] // Not every area reads it.
     pub(crate) status: u16,
     pub(crate) body: bytes::Bytes,
 }
 
 impl RawResponse {
     /// Decodes the body as JSON, with the crate's [`Error::Decode`] on failure.
+    #[allow(dead_code)] // Not every area decodes JSON.
     pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_slice(&self.body).map_err(|e| Error::Decode {
             message: e.to_string(),

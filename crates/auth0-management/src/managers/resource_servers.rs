@@ -118,16 +118,18 @@ impl ResourceServersManager {
                     .transpose()?;
                 let api = client.api();
                 client
-                    .call(api.get_resource_servers(
-                        identifiers.as_ref(),
-                        params.include_fields,
-                        req.include_totals()
-                            .map(|t| params.include_totals.unwrap_or(t)),
-                        req.page(),
-                        req.per_page()
-                            .and_then(|n| u64::try_from(n).ok())
-                            .and_then(NonZeroU64::new),
-                    ))
+                    .call(
+                        api.get_resource_servers(
+                            identifiers.as_ref(),
+                            params.include_fields,
+                            req.include_totals()
+                                .map(|t| params.include_totals.unwrap_or(t)),
+                            req.page(),
+                            req.per_page()
+                                .and_then(|n| u64::try_from(n).ok())
+                                .and_then(NonZeroU64::new),
+                        ),
+                    )
                     .await
                     .map(|r| r.into_page())
             }

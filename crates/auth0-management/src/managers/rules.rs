@@ -153,15 +153,17 @@ impl RulesManager {
             async move {
                 let api = client.api();
                 client
-                    .call(api.get_rules(
-                        params.enabled,
-                        params.fields.as_deref(),
-                        params.include_fields,
-                        req.include_totals()
-                            .map(|t| params.include_totals.unwrap_or(t)),
-                        req.page(),
-                        req.per_page(),
-                    ))
+                    .call(
+                        api.get_rules(
+                            params.enabled,
+                            params.fields.as_deref(),
+                            params.include_fields,
+                            req.include_totals()
+                                .map(|t| params.include_totals.unwrap_or(t)),
+                            req.page(),
+                            req.per_page(),
+                        ),
+                    )
                     .await
                     .map(|r| r.into_page())
             }
@@ -185,7 +187,10 @@ impl RulesManager {
     }
 
     /// `POST /rules`: creates a rule and returns it.
-    pub async fn create(&self, data: &types::CreateRuleRequestContent) -> Result<types::Rule, Error> {
+    pub async fn create(
+        &self,
+        data: &types::CreateRuleRequestContent,
+    ) -> Result<types::Rule, Error> {
         let c = &self.client;
         c.call(c.api().post_rules(data)).await
     }

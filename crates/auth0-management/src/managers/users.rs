@@ -620,8 +620,11 @@ impl UsersManager {
         let provider = path_id("provider", provider)?;
         let user_id = path_id("user_id", user_id)?;
         let c = &self.client;
-        c.call(c.api().delete_user_identity_by_user_id(id, provider, user_id))
-            .await
+        c.call(
+            c.api()
+                .delete_user_identity_by_user_id(id, provider, user_id),
+        )
+        .await
     }
 
     /// `DELETE /users/{id}/multifactor/{provider}`: removes a multifactor provider (`duo`,
@@ -650,11 +653,7 @@ impl UsersManager {
     /// `GET /users/{id}/logs`: the user's log events, page by page (offset paging).
     ///
     /// The id is checked when the first page is fetched.
-    pub fn get_user_logs(
-        &self,
-        id: &str,
-        params: GetUserLogsParams,
-    ) -> Paginator<types::Log> {
+    pub fn get_user_logs(&self, id: &str, params: GetUserLogsParams) -> Paginator<types::Log> {
         let client = self.client.clone();
         let id = id.to_owned();
         let start = params.page.unwrap_or(0);
@@ -693,9 +692,9 @@ impl UsersManager {
     /// Auth0 deprecated this endpoint and then removed it; the current API has no operation to
     /// delete every user, and a tenant answers with an error (typically 404), returned as
     /// [`Error::Api`]. It is kept, deprecated, so code ported from node-auth0 compiles and fails
-    /// loudly rather than silently. It sends exactly one `DELETE {base}/api/v2/users` (no query,
-    /// no body, never retried on 5xx) through the client's token, headers and 429 handling, and
-    /// only with an explicit [`ConfirmDeleteAllUsers`]. To empty a tenant today, list the
+    /// loudly rather than silently. It sends one `DELETE {base}/api/v2/users` (no query, no
+    /// body) through the client's token, headers and retry policy, and only with an explicit
+    /// [`ConfirmDeleteAllUsers`]. To empty a tenant today, list the
     /// users (or export them) and [`delete`](Self::delete) each one.
     #[deprecated(
         note = "Auth0 removed `DELETE /api/v2/users`; list users and delete them one by one"

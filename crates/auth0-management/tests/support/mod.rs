@@ -290,9 +290,7 @@ impl Conn {
                     if sock.write_all(&framed).await.is_err() {
                         return;
                     }
-                    let total = self
-                        .streamed
-                        .fetch_add(data.len() as u64, Ordering::SeqCst);
+                    let total = self.streamed.fetch_add(data.len() as u64, Ordering::SeqCst);
                     if total >= MAX_STREAMED {
                         return;
                     }
