@@ -8,12 +8,6 @@ use auth0_management_api::Client;
 use auth0_management_api::hooks::{BoxFuture, Inner, Transport};
 use httpmock::prelude::*;
 
-/// A plain client. In a workspace build reqwest has rustls with no provider: install one first.
-fn http() -> reqwest::Client {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::new()
-}
-
 #[derive(Default)]
 struct Counting {
     prepared: AtomicUsize,
@@ -83,7 +77,11 @@ async fn every_call_goes_through_the_transport() {
         })
         .await;
     let transport = Arc::new(Counting::default());
-    let client = Client::new_with_client(&server.base_url(), http(), Inner::new(transport.clone()));
+    let client = Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        Inner::new(transport.clone()),
+    );
     client
         .get_rules(None, None, None, None, None, None)
         .await
@@ -102,8 +100,11 @@ async fn a_refused_prepare_sends_nothing() {
             then.status(200);
         })
         .await;
-    let client =
-        Client::new_with_client(&server.base_url(), http(), Inner::new(Arc::new(Refusing)));
+    let client = Client::new_with_client(
+        &server.base_url(),
+        reqwest::Client::new(),
+        Inner::new(Arc::new(Refusing)),
+    );
     let err = client
         .get_rules(None, None, None, None, None, None)
         .await

@@ -573,19 +573,19 @@ fn build_http_client(connect_timeout: Duration, origin: &str) -> Result<reqwest:
 
 /// TLS back ends, one per cargo feature.
 ///
-/// - `rustls` (default): rustls with the `ring` provider and the platform's certificate
-///   verifier. `ring` compiles in seconds; reqwest's own `rustls` feature pulls in aws-lc-rs,
-///   a large C and assembly build that dominates a clean build. The provider is passed to this
-///   client's TLS configuration, not installed process-wide, so it never clashes with a provider
-///   your application installs; if one is installed, it is used.
-/// - `rustls-aws-lc`: reqwest's default rustls set-up (aws-lc-rs).
+/// - `rustls` (default): reqwest's own rustls set-up (aws-lc-rs provider).
+/// - `rustls-ring`: rustls with the `ring` provider and the platform's certificate verifier.
+///   `ring` compiles in seconds where aws-lc-rs is a large C and assembly build. The provider is
+///   passed to this client's TLS configuration, not installed process-wide; if one is
+///   installed, it is used. It turns on reqwest's `rustls-no-provider`, so other plain reqwest
+///   clients in the program need a provider installed first.
 /// - `native-tls`: the platform's TLS library (OpenSSL, Secure Transport, SChannel).
 ///
 /// With none of them, only plain-http loopback origins work (or bring your own client).
 mod tls {
     use super::*;
 
-    #[cfg(feature = "rustls")]
+    #[cfg(feature = "rustls-ring")]
     pub(super) fn configure(
         builder: reqwest::ClientBuilder,
         _origin: &str,
@@ -604,7 +604,7 @@ mod tls {
         Ok(builder.tls_backend_preconfigured(config))
     }
 
-    #[cfg(all(not(feature = "rustls"), feature = "rustls-aws-lc"))]
+    #[cfg(all(not(feature = "rustls-ring"), feature = "rustls"))]
     pub(super) fn configure(
         builder: reqwest::ClientBuilder,
         _origin: &str,
@@ -613,8 +613,8 @@ mod tls {
     }
 
     #[cfg(all(
+        not(feature = "rustls-ring"),
         not(feature = "rustls"),
-        not(feature = "rustls-aws-lc"),
         feature = "native-tls"
     ))]
     pub(super) fn configure(
@@ -624,14 +624,14 @@ mod tls {
         Ok(builder.tls_backend_native())
     }
 
-    #[cfg(not(any(feature = "rustls", feature = "rustls-aws-lc", feature = "native-tls")))]
+    #[cfg(not(any(feature = "rustls", feature = "rustls-ring", feature = "native-tls")))]
     pub(super) fn configure(
         builder: reqwest::ClientBuilder,
         origin: &str,
     ) -> Result<reqwest::ClientBuilder, Error> {
         if origin.starts_with("https:") {
             return Err(Error::config(
-                "no TLS back end: enable the `rustls`, `rustls-aws-lc` or `native-tls` feature \
+                "no TLS back end: enable the `rustls`, `rustls-ring` or `native-tls` feature \
                  of auth0-management, or pass your own client with http_client(..)",
             ));
         }

@@ -43,11 +43,13 @@
 //!
 //! # TLS
 //!
-//! Cargo features choose the TLS back end: `rustls` (default; rustls with the `ring` provider,
-//! chosen because it builds in seconds where aws-lc-rs is a long C build), `rustls-aws-lc`
-//! (reqwest's own rustls default) and `native-tls`. With `rustls`, the provider is configured on
-//! the client this crate builds, not installed process-wide; a process-wide provider your
-//! application installed first is used instead.
+//! Cargo features choose the TLS back end: `rustls` (default: reqwest's own rustls set-up with
+//! the aws-lc-rs provider), `rustls-ring` (rustls with `ring`, which builds in seconds where
+//! aws-lc-rs is a long C build) and `native-tls`. With `rustls-ring` the provider is configured on
+//! the client this crate builds, not installed process-wide, but reqwest is built with
+//! `rustls-no-provider`: any other `reqwest::Client` in the program then needs a provider
+//! installed first (`rustls::crypto::ring::default_provider().install_default()`), which is why
+//! it is not the default.
 //!
 //! # Tracing
 //!

@@ -110,17 +110,6 @@ fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
     Ok(v)
 }
 
-/// Percent-encodes `|` in the path. The generated client's encoder leaves it as is (URL parsers
-/// accept it), but it is not a valid URI character and Auth0 user ids are full of it
-/// (`auth0|abc`); the other Auth0 SDKs send `%7C`. Path templates never contain `|`, so every
-/// one comes from a parameter.
-fn encode_pipes(url: &mut reqwest::Url) {
-    if url.path().contains('|') {
-        let path = url.path().replace('|', "%7C");
-        url.set_path(&path);
-    }
-}
-
 /// The token a request carries, read back from its `Authorization` header.
 fn token_of(request: &Request) -> Option<AccessToken> {
     request
@@ -134,7 +123,7 @@ fn token_of(request: &Request) -> Option<AccessToken> {
 impl CoreTransport {
     /// Adds the default headers, the timeout and the `Authorization` header.
     pub(crate) async fn authorize(&self, request: &mut Request) -> Result<(), Error> {
-        encode_pipes(request.url_mut());
+        // `|` in the path was already percent-encoded by the generated crate's hooks.
         let headers = request.headers_mut();
         for (name, value) in &self.headers {
             if !headers.contains_key(name) {
