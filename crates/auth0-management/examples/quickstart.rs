@@ -14,7 +14,7 @@ use auth0_management::api::types;
 use auth0_management::managers::connections::GetConnectionsParams;
 use auth0_management::managers::jobs::ImportUsers;
 use auth0_management::managers::logs::GetLogsParams;
-use auth0_management::managers::users::GetUsersParams;
+use auth0_management::managers::users::{GetUsersParams, NewUser};
 use futures::TryStreamExt;
 use serde_json::json;
 
@@ -62,12 +62,11 @@ pub async fn run(client: &ManagementClient) -> Result<()> {
         .ok_or("the tenant has no Username-Password-Authentication connection")?;
     let connection_id = database.id.clone().ok_or("the connection has no id")?;
 
-    let new_user: types::CreateUserRequestContent = serde_json::from_value(json!({
-        "connection": "Username-Password-Authentication",
-        "email": email,
-        "password": "a long and unguessable passphrase",
-        "user_metadata": {"theme": "dark", "newsletter": true},
-    }))?;
+    let new_user = NewUser::new("Username-Password-Authentication")
+        .email(&email)
+        .password("a long and unguessable passphrase")
+        .user_metadata(json!({"theme": "dark", "newsletter": true}))
+        .build()?;
     let user = client.create_user(&new_user).await?;
     let user_id = user.user_id.clone().ok_or("the new user has no id")?;
     println!("created user {user_id} <{email}>");

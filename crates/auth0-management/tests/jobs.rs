@@ -11,15 +11,8 @@ use auth0_management::{Error, ManagementClient};
 use httpmock::prelude::*;
 use serde_json::json;
 
-fn client(server: &MockServer) -> ManagementClient {
-    ManagementClient::builder()
-        .domain("tenant.auth0.com")
-        .base_url(server.base_url())
-        .token("tok")
-        .max_retries(0)
-        .build()
-        .unwrap()
-}
+mod common;
+use common::client;
 
 const USERS: &str = r#"[{"email":"jane@example.com","email_verified":true}]"#;
 

@@ -1,20 +1,13 @@
 //! `client.logs()` and the seed's log methods against a local mock server: offset paging,
 //! checkpoint paging (`from`/`take`), the 1000 cap, and reading one event.
 
+use auth0_management::Error;
 use auth0_management::managers::logs::GetLogsParams;
-use auth0_management::{Error, ManagementClient};
 use httpmock::prelude::*;
 use serde_json::json;
 
-fn client(server: &MockServer) -> ManagementClient {
-    ManagementClient::builder()
-        .domain("tenant.auth0.com")
-        .base_url(server.base_url())
-        .token("tok")
-        .max_retries(0)
-        .build()
-        .unwrap()
-}
+mod common;
+use common::client;
 
 /// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
 fn exact(

@@ -1,54 +1,16 @@
 //! `client.resource_servers()` and the seed's resource server methods.
 
+use auth0_management::Error;
 use auth0_management::api::types::{
     CreateResourceServerRequestContent, UpdateResourceServerRequestContent,
 };
 use auth0_management::managers::resource_servers::GetResourceServersParams;
-use auth0_management::{Error, ManagementClient};
 use futures::TryStreamExt as _;
 use httpmock::prelude::*;
 use serde_json::json;
 
-fn client(server: &MockServer) -> ManagementClient {
-    ManagementClient::builder()
-        .domain("tenant.auth0.com")
-        .base_url(server.base_url())
-        .token("tok")
-        .max_retries(0)
-        .build()
-        .unwrap()
-}
-
-/// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(
-    path: &str,
-    query: &[(&str, &str)],
-) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
-    let path = path.to_owned();
-    let mut want: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    want.sort();
-    move |req| {
-        let uri = req.uri().to_string();
-        let url = if uri.starts_with('/') {
-            reqwest::Url::parse(&format!("http://h{uri}")).unwrap()
-        } else {
-            reqwest::Url::parse(&uri).unwrap()
-        };
-        let mut got: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        let ok = url.path() == path && got == want;
-        if !ok {
-            eprintln!("request {} {got:?} != expected {path} {want:?}", url.path());
-        }
-        ok
-    }
-}
+mod common;
+use common::{client, exact};
 
 fn api(id: &str) -> serde_json::Value {
     json!({"id": id, "identifier": format!("https://{id}.example.com/"), "name": format!("api {id}"), "scopes": [{"value": "read:x"}]})

@@ -1,21 +1,14 @@
 //! `client.tickets()` and the seed's ticket methods against a local mock server.
 
+use auth0_management::Error;
 use auth0_management::api::types::{
     ChangePasswordTicketRequestContent, VerifyEmailTicketRequestContent,
 };
-use auth0_management::{Error, ManagementClient};
 use httpmock::prelude::*;
 use serde_json::json;
 
-fn client(server: &MockServer) -> ManagementClient {
-    ManagementClient::builder()
-        .domain("tenant.auth0.com")
-        .base_url(server.base_url())
-        .token("tok")
-        .max_retries(0)
-        .build()
-        .unwrap()
-}
+mod common;
+use common::client;
 
 #[tokio::test]
 async fn email_verification_ticket() {
