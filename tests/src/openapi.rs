@@ -2,7 +2,7 @@
 
 use serde_json::{Map, Value, json};
 
-/// The repository's spec, as the tests see it (never the network, never `../shared`).
+/// The repository's own spec, as the tests see it (never the network, nothing outside the repo).
 pub const SPEC: &str = include_str!("../../openapi/management-api.json");
 
 /// One parameter of an operation.
