@@ -992,11 +992,12 @@ fn tell_paging_shapes_apart(spec: &mut Value, stats: &mut Stats) {
         let props = schemas.get(name)?.get("properties")?.as_object()?;
         Some((name.to_string(), props.keys().cloned().collect()))
     };
+    // The `oneOf`s sit in component schemas and inline in operation responses (`GET /clients`).
+    let mut unions = Vec::new();
+    one_ofs(&spec["components"]["schemas"], &mut unions);
+    one_ofs(&spec["paths"], &mut unions);
     let mut offset_pages = BTreeSet::new();
-    for s in schemas.values() {
-        let Some(branches) = s.get("oneOf").and_then(Value::as_array) else {
-            continue;
-        };
+    for branches in unions {
         let shapes: Vec<_> = branches.iter().filter_map(props_of).collect();
         let has_checkpoint = shapes.iter().any(|(_, p)| p.iter().any(|k| k == "next"));
         for (name, props) in &shapes {
@@ -1025,6 +1026,20 @@ fn tell_paging_shapes_apart(spec: &mut Value, stats: &mut Stats) {
             r.push(json!("total"));
             stats.add("offset pages beside a checkpoint page require `total`");
         }
+    }
+}
+
+/// Every `oneOf` branch list under `v`.
+fn one_ofs<'a>(v: &'a Value, out: &mut Vec<&'a Vec<Value>>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(branches) = map.get("oneOf").and_then(Value::as_array) {
+                out.push(branches);
+            }
+            map.values().for_each(|v| one_ofs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| one_ofs(v, out)),
+        _ => {}
     }
 }
 
@@ -1215,6 +1230,28 @@ mod tests {
         let s = &out["components"]["schemas"];
         assert_eq!(s["Offset"]["required"], json!(["total"]));
         assert!(s["Checkpoint"].get("required").is_none());
+    }
+
+    #[test]
+    fn inline_response_unions_are_told_apart_too() {
+        let op = json!({"operationId": "list", "responses": {"200": {"description": "",
+        "content": {"application/json": {"schema": {"oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"$ref": "#/components/schemas/Offset"},
+            {"$ref": "#/components/schemas/Checkpoint"}
+        ]}}}}}});
+        let schemas = json!({
+            "Offset": {"type": "object", "properties": {"start": {"type": "number"},
+                "limit": {"type": "number"}, "total": {"type": "number"},
+                "things": {"type": "array", "items": {"type": "string"}}}},
+            "Checkpoint": {"type": "object", "properties": {"next": {"type": "string"},
+                "things": {"type": "array", "items": {"type": "string"}}}}
+        });
+        let out = normalize(spec_with(op, schemas), &[], &mut Stats::default()).unwrap();
+        assert_eq!(
+            out["components"]["schemas"]["Offset"]["required"],
+            json!(["total"])
+        );
     }
 
     #[test]
