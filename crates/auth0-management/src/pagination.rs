@@ -179,6 +179,12 @@ impl PageRequest {
         }
     }
 
+    /// [`include_totals`](Self::include_totals), unless the caller chose: offset requests ask
+    /// for totals unless the caller said otherwise; checkpoint pages have none.
+    pub fn include_totals_or(&self, caller: Option<bool>) -> Option<bool> {
+        self.include_totals().map(|t| caller.unwrap_or(t))
+    }
+
     /// The checkpoint cursor, for the generated `from` parameter.
     pub fn from(&self) -> Option<&str> {
         match self {

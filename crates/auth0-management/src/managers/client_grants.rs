@@ -21,10 +21,6 @@ async fn list_page(
     params: &GetClientGrantsParams,
     req: PageRequest,
 ) -> Result<Page<types::ClientGrantResponseContent>, Error> {
-    // Offset requests ask for totals unless the caller said otherwise; checkpoint pages have none.
-    let include_totals = req
-        .include_totals()
-        .map(|t| params.include_totals.unwrap_or(t));
     let allow_any_organization = params
         .allow_any_organization
         .map(types::NetworkAclActionLogEnum);
@@ -36,7 +32,7 @@ async fn list_page(
             params.client_id.as_deref(),
             params.default_for,
             req.from(),
-            include_totals,
+            req.include_totals_or(params.include_totals),
             req.page(),
             req.per_page_nonzero(),
             params.subject_type.as_deref(),

@@ -191,10 +191,6 @@ async fn list_page(
                 .map_err(|e| Error::InvalidInput(format!("external_client_id: {e}")))
         })
         .transpose()?;
-    // Offset requests ask for totals unless the caller said otherwise; checkpoint pages have none.
-    let include_totals = req
-        .include_totals()
-        .map(|t| params.include_totals.unwrap_or(t));
     let api = client.api();
     client
         .call(api.get_clients(
@@ -203,7 +199,7 @@ async fn list_page(
             params.fields.as_deref(),
             req.from(),
             params.include_fields,
-            include_totals,
+            req.include_totals_or(params.include_totals),
             params.is_first_party,
             params.is_global,
             req.page(),

@@ -160,17 +160,13 @@ async fn list_page(
     params: &GetConnectionsParams,
     req: PageRequest,
 ) -> Result<Page<types::ConnectionForList>, Error> {
-    // Offset requests ask for totals unless the caller said otherwise; checkpoint pages have none.
-    let include_totals = req
-        .include_totals()
-        .map(|t| params.include_totals.unwrap_or(t));
     let api = client.api();
     client
         .call(api.get_connections(
             params.fields.as_deref(),
             req.from(),
             params.include_fields,
-            include_totals,
+            req.include_totals_or(params.include_totals),
             params.name.as_deref(),
             req.page(),
             req.per_page_nonzero(),
