@@ -1001,6 +1001,27 @@ async fn at_most_two_imports_run_at_once() {
         b["message"].as_str().unwrap().contains("connection_id"),
         "{b}"
     );
+    // Auth0's payload limit.
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "users",
+            reqwest::multipart::Part::bytes(vec![b' '; 600 * 1024]).file_name("u.json"),
+        )
+        .text("connection_id", con);
+    let r = t
+        .http
+        .post(format!("{}/api/v2/jobs/users-imports", t.emu.base_url()))
+        .bearer_auth(&t.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let b: Value = r.json().await.unwrap();
+    assert_eq!(
+        b["message"],
+        "Payload content length greater than maximum allowed: 512000."
+    );
 }
 
 /// Polls a job until it completes (bounded).

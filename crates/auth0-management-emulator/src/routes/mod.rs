@@ -34,8 +34,8 @@ pub type AppState = Arc<Shared>;
 
 /// The largest JSON request body accepted (Auth0 answers 413 beyond its own limits).
 const MAX_JSON_BODY: usize = 1024 * 1024;
-/// The largest multipart body (the users-imports file is limited to 500 KB).
-const MAX_MULTIPART_BODY: usize = 512_000 + 16 * 1024;
+/// The largest multipart body: Auth0 limits the users-imports payload to 512000 bytes.
+const MAX_MULTIPART_BODY: usize = 512_000;
 
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new().route("/oauth/token", post(token));
@@ -567,6 +567,35 @@ mod tests {
                 assert!(handler(method, path).is_some(), "{entry} has no handler");
             }
         }
+    }
+
+    #[tokio::test]
+    async fn a_response_that_breaks_the_spec_is_an_emulator_bug() {
+        let (op, _) = spec::find("GET", "/rules/rul_1").unwrap();
+        let bad = check_response(op, Json(json!({"id": 5})).into_response()).await;
+        assert_eq!(bad.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = axum::body::to_bytes(bad.into_body(), 1 << 16)
+            .await
+            .unwrap();
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["errorCode"], "emulator_response_mismatch");
+        assert!(
+            body["message"].as_str().unwrap().contains("on property id"),
+            "{body}"
+        );
+        let good = Json(json!({"id": "rul_1", "name": "r"})).into_response();
+        assert_eq!(check_response(op, good).await.status(), StatusCode::OK);
+        let undocumented = (StatusCode::ACCEPTED, Json(json!({}))).into_response();
+        assert_eq!(
+            check_response(op, undocumented).await.status(),
+            StatusCode::INTERNAL_SERVER_ERROR
+        );
+        // Errors are not checked: they are Auth0's generic shape.
+        let error = ApiError::not_found("user").into_response();
+        assert_eq!(
+            check_response(op, error).await.status(),
+            StatusCode::NOT_FOUND
+        );
     }
 
     #[test]

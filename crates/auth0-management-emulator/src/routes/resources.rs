@@ -324,7 +324,8 @@ fn list(kind: &Kind, state: &Shared, q: &HashMap<String, String>) -> Result<Json
             .map(|v| fields.project(v))
             .collect();
         let mut out = json!({ kind.plural: page });
-        if end < items.len()
+        if end > start
+            && end < items.len()
             && let Some(last) = items[end - 1][kind.id_field].as_str()
         {
             out["next"] = json!(last);

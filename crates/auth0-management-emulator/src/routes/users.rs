@@ -1,4 +1,5 @@
-//! `/api/v2/users` and `/api/v2/users-by-email`.
+//! `/api/v2/users`, `/api/v2/users-by-email`, and a user's identities, permissions,
+//! enrollments and multifactor settings.
 
 use std::collections::HashMap;
 
