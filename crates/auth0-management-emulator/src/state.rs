@@ -147,6 +147,10 @@ impl Collection {
         self.items.push(v);
     }
 
+    pub fn retain(&mut self, keep: impl FnMut(&Value) -> bool) {
+        self.items.retain(keep);
+    }
+
     pub fn remove(&mut self, id_field: &str, id: &str) -> bool {
         let before = self.items.len();
         self.items.retain(|v| v[id_field] != id);

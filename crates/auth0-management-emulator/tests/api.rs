@@ -450,11 +450,23 @@ async fn clients_grants_and_resource_servers() {
             .0,
         204
     );
+    t.ok(
+        Method::POST,
+        "/client-grants",
+        Some(json!({"client_id": id, "audience": "https://other.example.com/", "scope": []})),
+    )
+    .await;
     assert_eq!(
         t.send(Method::DELETE, &format!("/clients/{id}"), None)
             .await
             .0,
         204
+    );
+    assert_eq!(
+        t.ok(Method::GET, &format!("/client-grants?client_id={id}"), None)
+            .await,
+        json!([]),
+        "the client's grants go with it"
     );
 }
 
@@ -535,6 +547,10 @@ async fn connections_page_by_offset_and_checkpoint() {
         .send(Method::DELETE, &format!("/connections/{id}"), None)
         .await;
     assert_eq!(s, 202, "Auth0 deletes connections asynchronously");
+    let gone = t
+        .ok(Method::GET, "/users-by-email?email=x%40example.com", None)
+        .await;
+    assert_eq!(gone, json!([]), "the connection's users go with it");
     let (s, b) = t
         .send(Method::GET, &format!("/connections/{id}"), None)
         .await;

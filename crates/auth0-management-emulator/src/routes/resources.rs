@@ -39,7 +39,11 @@ pub struct Kind {
     checkpoint: bool,
     /// The create answers only the new id (`{"id": ...}`).
     create_returns_id: bool,
+    /// What else goes when an item is deleted (called without the resources lock held).
+    cascade: fn(&Shared, &Value),
 }
+
+fn no_cascade(_: &Shared, _: &Value) {}
 
 fn no_conflict(_: &[Value], _: &Map<String, Value>) -> Option<ApiError> {
     None
@@ -80,6 +84,7 @@ pub const RULE: Kind = Kind {
     hidden: &[],
     checkpoint: false,
     create_returns_id: false,
+    cascade: no_cascade,
 };
 
 pub const CLIENT: Kind = Kind {
@@ -111,6 +116,12 @@ pub const CLIENT: Kind = Kind {
     hidden: &[],
     checkpoint: true,
     create_returns_id: false,
+    cascade: |state, client| {
+        // Auth0 removes the client's grants with it.
+        if let Some(grants) = state.resources.lock().unwrap().get_mut(CLIENT_GRANT.plural) {
+            grants.retain(|g| g["client_id"] != client["client_id"]);
+        }
+    },
 };
 
 pub const CLIENT_GRANT: Kind = Kind {
@@ -135,6 +146,7 @@ pub const CLIENT_GRANT: Kind = Kind {
     hidden: &[],
     checkpoint: true,
     create_returns_id: false,
+    cascade: no_cascade,
 };
 
 pub const CONNECTION: Kind = Kind {
@@ -163,6 +175,14 @@ pub const CONNECTION: Kind = Kind {
     hidden: &[],
     checkpoint: true,
     create_returns_id: false,
+    cascade: |state, connection| {
+        // Auth0 removes the connection's users with it.
+        state
+            .users
+            .lock()
+            .unwrap()
+            .retain(|u| u["identities"][0]["connection"] != connection["name"]);
+    },
 };
 
 pub const RESOURCE_SERVER: Kind = Kind {
@@ -193,6 +213,7 @@ pub const RESOURCE_SERVER: Kind = Kind {
     hidden: &[],
     checkpoint: false,
     create_returns_id: false,
+    cascade: no_cascade,
 };
 
 pub const DEVICE_CREDENTIAL: Kind = Kind {
@@ -213,6 +234,7 @@ pub const DEVICE_CREDENTIAL: Kind = Kind {
     hidden: &["value"],
     checkpoint: false,
     create_returns_id: true,
+    cascade: no_cascade,
 };
 
 /// The handlers of `kind` for one method, on the collection (`has_id` false) or one item.
@@ -410,14 +432,15 @@ fn system_resource() -> ApiError {
 fn remove(kind: &Kind, state: &Shared, op: &Operation, id: &str) -> Result<StatusCode, ApiError> {
     let mut resources = state.resources.lock().unwrap();
     let items = resources.entry(kind.plural).or_default();
-    match items.get(kind.id_field, id) {
-        None => Err(not_found(kind)),
-        Some(item) if item["is_system"] == true => Err(system_resource()),
-        Some(_) => {
-            items.remove(kind.id_field, id);
-            Ok(success(op))
-        }
-    }
+    let removed = match items.get(kind.id_field, id) {
+        None => return Err(not_found(kind)),
+        Some(item) if item["is_system"] == true => return Err(system_resource()),
+        Some(item) => item.clone(),
+    };
+    items.remove(kind.id_field, id);
+    drop(resources);
+    (kind.cascade)(state, &removed);
+    Ok(success(op))
 }
 
 /// `POST /clients/{id}/rotate-secret`: a new secret, returned with the client.

@@ -44,15 +44,15 @@ pub async fn list(
         .code("invalid_paging"));
     }
     let users = state.users.lock().unwrap();
-    let matching: Vec<Value> = match q.get("q").map(String::as_str).filter(|s| !s.is_empty()) {
-        None => users.all().iter().map(public).collect(),
-        Some(query) => users
-            .all()
-            .iter()
-            .filter(|u| matches_query(u, query))
-            .map(public)
-            .collect(),
-    };
+    let query = q.get("q").map(String::as_str).filter(|s| !s.is_empty());
+    let connection = q.get("connection");
+    let matching: Vec<Value> = users
+        .all()
+        .iter()
+        .filter(|u| query.is_none_or(|query| matches_query(u, query)))
+        .filter(|u| connection.is_none_or(|c| u["identities"][0]["connection"] == c.as_str()))
+        .map(public)
+        .collect();
     Ok(Json(lq.page(&matching, "users", true)))
 }
 
