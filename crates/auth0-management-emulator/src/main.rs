@@ -29,7 +29,14 @@ fn count_and_status(flag: &str, value: Option<&str>) -> std::io::Result<(u64, u1
 }
 
 #[tokio::main]
-async fn main() -> std::io::Result<()> {
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("auth0-management-emulator: {e}");
+        std::process::exit(2);
+    }
+}
+
+async fn run() -> std::io::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut builder = Emulator::builder();
     while let Some(arg) = args.next() {
