@@ -1,9 +1,15 @@
 //! The facts the contract tests read from the spec: operations, and schemas as JSON Schema.
+//!
+//! The spec text and the OpenAPI to JSON Schema conversion are the emulator's
+//! ([`auth0_management_emulator::spec`]): one conversion for the emulator's validation and
+//! for these tests.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
+
+use auth0_management_emulator::spec as shared;
 
 /// The repository's own spec, as the tests see it (never the network, nothing outside the repo).
-pub const SPEC: &str = include_str!("../../openapi/management-api.json");
+pub const SPEC: &str = shared::SPEC_JSON;
 
 /// One parameter of an operation.
 #[derive(Clone, Debug)]
@@ -45,17 +51,8 @@ pub struct Operation {
 }
 
 /// Follows a `$ref` to `#/components/...`.
-pub fn resolve<'a>(spec: &'a Value, mut v: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        match v.get("$ref").and_then(Value::as_str) {
-            Some(r) => match spec.pointer(r.trim_start_matches('#')) {
-                Some(t) => v = t,
-                None => return v,
-            },
-            None => return v,
-        }
-    }
-    v
+pub fn resolve<'a>(spec: &'a Value, v: &'a Value) -> &'a Value {
+    shared::resolve(spec, v)
 }
 
 /// Every operation of the spec, in path order.
@@ -133,87 +130,16 @@ pub fn operations(spec: &Value) -> Vec<Operation> {
 /// An OpenAPI 3.0 schema as JSON Schema (draft 7): `nullable: true` becomes a `null` type (or a
 /// `null` branch where there is no `type`), and `$ref`s to `#/...` point into `base` instead.
 pub fn to_json_schema(schema: &Value, base: &str) -> Value {
-    match schema {
-        Value::Object(m) => {
-            let mut out = Map::new();
-            for (k, v) in m {
-                let v = match k.as_str() {
-                    "$ref" => match v.as_str() {
-                        Some(r) if r.starts_with('#') => json!(format!("{base}{r}")),
-                        _ => v.clone(),
-                    },
-                    // Keys under these are names, not keywords.
-                    "properties" | "patternProperties" | "definitions" | "schemas" => match v {
-                        Value::Object(props) => Value::Object(
-                            props
-                                .iter()
-                                .map(|(n, s)| (n.clone(), to_json_schema(s, base)))
-                                .collect(),
-                        ),
-                        other => other.clone(),
-                    },
-                    "enum" | "required" | "x-known-values" => v.clone(),
-                    _ => to_json_schema(v, base),
-                };
-                out.insert(k.clone(), v);
-            }
-            if out.remove("nullable") == Some(Value::Bool(true)) {
-                nullable(out)
-            } else {
-                Value::Object(out)
-            }
-        }
-        Value::Array(a) => Value::Array(a.iter().map(|v| to_json_schema(v, base)).collect()),
-        other => other.clone(),
-    }
+    shared::to_json_schema(schema, base)
 }
 
 /// Rewrites every `oneOf` as `anyOf`, in place: "valid under exactly one branch" becomes "under
 /// at least one", to tell a body that matches no branch from one that matches several.
 pub fn one_of_as_any_of(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if let Some(branches) = m.remove("oneOf") {
-                m.insert("anyOf".into(), branches);
-            }
-            m.values_mut().for_each(one_of_as_any_of);
-        }
-        Value::Array(a) => a.iter_mut().for_each(one_of_as_any_of),
-        _ => {}
-    }
+    shared::one_of_as_any_of(v)
 }
 
 /// Removes, in place, every `pattern` for which `keep` is false.
 pub fn retain_patterns(v: &mut Value, keep: &mut impl FnMut(&str) -> bool) {
-    match v {
-        Value::Object(m) => {
-            if let Some(Value::String(p)) = m.get("pattern")
-                && !keep(p)
-            {
-                m.remove("pattern");
-            }
-            for (k, child) in m.iter_mut() {
-                if k != "enum" && k != "x-known-values" {
-                    retain_patterns(child, keep);
-                }
-            }
-        }
-        Value::Array(a) => a.iter_mut().for_each(|c| retain_patterns(c, keep)),
-        _ => {}
-    }
-}
-
-fn nullable(mut out: Map<String, Value>) -> Value {
-    match out.get("type").cloned() {
-        Some(Value::String(t)) if !out.contains_key("$ref") => {
-            out.insert("type".into(), json!([t, "null"]));
-            if let Some(Value::Array(values)) = out.get_mut("enum")
-                && !values.contains(&Value::Null)
-            {
-                values.push(Value::Null);
-            }
-            Value::Object(out)
-        }
-        _ => json!({"anyOf": [{"type": "null"}, Value::Object(out)]}),
-    }
+    shared::retain_patterns(v, keep)
 }

@@ -26,6 +26,30 @@ pub const DEFAULT_SCOPES: &[&str] = &[
     "read:users_app_metadata",
     "update:users_app_metadata",
     "read:connections",
+    "create:connections",
+    "update:connections",
+    "delete:connections",
+    "read:client_grants",
+    "create:client_grants",
+    "update:client_grants",
+    "delete:client_grants",
+    "read:resource_servers",
+    "create:resource_servers",
+    "update:resource_servers",
+    "delete:resource_servers",
+    "read:device_credentials",
+    "create:current_user_device_credentials",
+    "delete:device_credentials",
+    "read:email_provider",
+    "create:email_provider",
+    "update:email_provider",
+    "delete:email_provider",
+    "read:tenant_settings",
+    "update:tenant_settings",
+    "blacklist:tokens",
+    "create:user_tickets",
+    "read:stats",
+    "update:client_keys",
     "read:logs",
     "read:logs_users",
 ];
@@ -137,7 +161,12 @@ impl Auth {
     }
 
     /// Checks the bearer token of an API call and that it carries one of `any_scope`.
-    pub fn check(&self, headers: &HeaderMap, any_scope: &[&str]) -> Result<(), ApiError> {
+    /// An empty `any_scope` needs a valid token only.
+    pub fn check<S: AsRef<str>>(
+        &self,
+        headers: &HeaderMap,
+        any_scope: &[S],
+    ) -> Result<(), ApiError> {
         let Some(value) = headers.get("authorization").and_then(|v| v.to_str().ok()) else {
             return Err(ApiError::unauthorized("Missing authentication"));
         };
@@ -172,16 +201,15 @@ impl Auth {
             return Err(ApiError::unauthorized("Invalid token"));
         }
         let scopes = claims["scope"].as_str().unwrap_or_default();
-        if !any_scope
-            .iter()
-            .any(|need| scopes.split(' ').any(|s| s == *need))
+        if !any_scope.is_empty()
+            && !any_scope
+                .iter()
+                .any(|need| scopes.split(' ').any(|s| s == need.as_ref()))
         {
+            let wanted: Vec<&str> = any_scope.iter().map(AsRef::as_ref).collect();
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
-                format!(
-                    "Insufficient scope, expected any of: {}",
-                    any_scope.join(",")
-                ),
+                format!("Insufficient scope, expected any of: {}", wanted.join(",")),
             )
             .code("insufficient_scope"));
         }

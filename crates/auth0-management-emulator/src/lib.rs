@@ -9,30 +9,51 @@
 //! # Ok(()) }
 //! ```
 //!
-//! What it emulates (everything else answers 501 with the list below):
+//! What it emulates ([`EMULATED`] lists the operations; every other operation of the spec
+//! answers 501 with that list):
 //! - `POST /oauth/token` (client credentials): HS256-signed JWTs carrying the audience and the
-//!   scopes the client was granted; API calls check the bearer token and answer 401/403 as Auth0
-//!   does (missing, malformed, bad signature, expired, wrong audience, insufficient scope);
-//! - users: create, get, list (page/per_page/include_totals, the 1000-record cap, `q` on email),
-//!   update (metadata merged one level deep, `null` removes a key), delete, users-by-email;
-//! - rules and clients: create, get, list, update, delete;
-//! - jobs: users-imports (multipart; processed in the background, `pending` -> `completed`,
-//!   duplicates fail unless `upsert`), job status and errors;
+//!   scopes the client was granted; API calls check the bearer token and the operation's
+//!   scopes as the spec lists them, answering 401/403 as Auth0 does;
+//! - users: create (database connections need an e-mail and a long enough password), get,
+//!   list (page/per_page/include_totals, the 1000-record cap, `q` on email), update (metadata
+//!   merged one level deep, `null` removes a key, `{}` clears), delete, users-by-email,
+//!   identities link/unlink, logs, enrollments, multifactor, permissions;
+//! - rules, clients (and rotate-secret), client grants, connections, resource servers: create,
+//!   get, list (offset, and checkpoint where Auth0 has it), update, delete; device
+//!   credentials: list, create public key, delete;
+//! - the email provider (get/configure/update/delete, secrets never echoed), tenant settings
+//!   (get, update merging), blacklisted tokens, email-verification and password-change
+//!   tickets, stats (active users, daily);
+//! - jobs: users-imports (multipart), users-exports (with a download `location`),
+//!   verification-email; all `pending` then `completed` in the background; status, errors;
 //! - logs: written for API writes, listed by offset (newest first) or by checkpoint
-//!   (`from`/`take`, oldest first), and fetched by id; `GET /connections` (one database
-//!   connection, `Username-Password-Authentication`).
+//!   (`from`/`take`, oldest first, with a `Link` header), and fetched by id.
+//!
+//! Every request body and the declared query parameters are validated against the bundled
+//! spec ([`spec`]): 400 with Auth0's error body (`invalid_body`, `invalid_query_string`). In
+//! debug builds each response is checked against the operation's response schema too, and a
+//! mismatch answers 500 (`emulator_response_mismatch`): a bug in the emulator.
+//!
+//! Fault knobs ([`EmulatorBuilder::rate_limit`], [`latency`](EmulatorBuilder::latency),
+//! [`fail_every`](EmulatorBuilder::fail_every), [`Emulator::fail_next`], ...) let a client's
+//! retry handling be tested; [`Emulator::api_requests`] counts what reached the server.
 
 mod auth;
 mod error;
+mod faults;
 mod routes;
+pub mod spec;
 mod state;
+mod validate;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use auth::DEFAULT_SCOPES;
 
-/// Routes that the emulator implements, as `METHOD /path` (relative to the origin).
+/// Operations that the emulator implements, as `METHOD /path` (relative to the origin; API
+/// paths are the spec's templates under `/api/v2`).
 pub const EMULATED: &[&str] = &[
     "POST /oauth/token",
     "GET /api/v2/users",
@@ -41,6 +62,15 @@ pub const EMULATED: &[&str] = &[
     "PATCH /api/v2/users/{id}",
     "DELETE /api/v2/users/{id}",
     "GET /api/v2/users-by-email",
+    "POST /api/v2/users/{id}/identities",
+    "DELETE /api/v2/users/{id}/identities/{provider}/{user_id}",
+    "GET /api/v2/users/{id}/logs",
+    "GET /api/v2/users/{id}/enrollments",
+    "DELETE /api/v2/users/{id}/multifactor/{provider}",
+    "POST /api/v2/users/{id}/multifactor/actions/invalidate-remember-browser",
+    "GET /api/v2/users/{id}/permissions",
+    "POST /api/v2/users/{id}/permissions",
+    "DELETE /api/v2/users/{id}/permissions",
     "GET /api/v2/rules",
     "POST /api/v2/rules",
     "GET /api/v2/rules/{id}",
@@ -51,8 +81,40 @@ pub const EMULATED: &[&str] = &[
     "GET /api/v2/clients/{id}",
     "PATCH /api/v2/clients/{id}",
     "DELETE /api/v2/clients/{id}",
+    "POST /api/v2/clients/{id}/rotate-secret",
+    "GET /api/v2/client-grants",
+    "POST /api/v2/client-grants",
+    "GET /api/v2/client-grants/{id}",
+    "PATCH /api/v2/client-grants/{id}",
+    "DELETE /api/v2/client-grants/{id}",
     "GET /api/v2/connections",
+    "POST /api/v2/connections",
+    "GET /api/v2/connections/{id}",
+    "PATCH /api/v2/connections/{id}",
+    "DELETE /api/v2/connections/{id}",
+    "GET /api/v2/resource-servers",
+    "POST /api/v2/resource-servers",
+    "GET /api/v2/resource-servers/{id}",
+    "PATCH /api/v2/resource-servers/{id}",
+    "DELETE /api/v2/resource-servers/{id}",
+    "GET /api/v2/device-credentials",
+    "POST /api/v2/device-credentials",
+    "DELETE /api/v2/device-credentials/{id}",
+    "GET /api/v2/emails/provider",
+    "POST /api/v2/emails/provider",
+    "PATCH /api/v2/emails/provider",
+    "DELETE /api/v2/emails/provider",
+    "GET /api/v2/tenants/settings",
+    "PATCH /api/v2/tenants/settings",
+    "GET /api/v2/blacklists/tokens",
+    "POST /api/v2/blacklists/tokens",
+    "POST /api/v2/tickets/email-verification",
+    "POST /api/v2/tickets/password-change",
+    "GET /api/v2/stats/active-users",
+    "GET /api/v2/stats/daily",
     "POST /api/v2/jobs/users-imports",
+    "POST /api/v2/jobs/users-exports",
+    "POST /api/v2/jobs/verification-email",
     "GET /api/v2/jobs/{id}",
     "GET /api/v2/jobs/{id}/errors",
     "GET /api/v2/logs",
@@ -67,6 +129,7 @@ pub struct EmulatorBuilder {
     client_secret: Option<String>,
     scopes: Vec<String>,
     token_lifetime_secs: u64,
+    faults: faults::Faults,
 }
 
 impl Default for EmulatorBuilder {
@@ -77,6 +140,7 @@ impl Default for EmulatorBuilder {
             client_secret: None,
             scopes: DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect(),
             token_lifetime_secs: 86_400,
+            faults: faults::Faults::default(),
         }
     }
 }
@@ -114,6 +178,41 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Rate limiting: at most `limit` API requests per `window` (a token bucket of `limit`
+    /// that refills continuously over `window`). Every API response carries
+    /// `x-ratelimit-limit`, `x-ratelimit-remaining` and `x-ratelimit-reset` (unix seconds when
+    /// the bucket is full again); an empty bucket answers 429 `too_many_requests` with those
+    /// and `retry-after` (seconds until a request is allowed again, at least 1).
+    pub fn rate_limit(mut self, limit: u32, window: Duration) -> Self {
+        self.faults.rate_limit = Some((limit, window));
+        self
+    }
+
+    /// A fixed delay before every API response (capped at 30 s).
+    pub fn latency(mut self, delay: Duration) -> Self {
+        self.faults.latency = delay;
+        self
+    }
+
+    /// A fixed delay before every token endpoint response (capped at 30 s).
+    pub fn token_latency(mut self, delay: Duration) -> Self {
+        self.faults.token_latency = delay;
+        self
+    }
+
+    /// Every `n`th API request (the `n`th, `2n`th, ...) answers `status` (e.g. 503) with an
+    /// Auth0 error body. `n = 0` turns it off.
+    pub fn fail_every(mut self, n: u64, status: u16) -> Self {
+        self.faults.fail_every = Some((n, status));
+        self
+    }
+
+    /// The first `n` API requests answer `status`; see also [`Emulator::fail_next`].
+    pub fn fail_first(mut self, n: u64, status: u16) -> Self {
+        self.faults.fail_first = Some((n, status));
+        self
+    }
+
     /// Binds and serves in the background until the [`Emulator`] is dropped.
     pub async fn start(self) -> std::io::Result<Emulator> {
         let listener = tokio::net::TcpListener::bind(self.addr).await?;
@@ -132,8 +231,9 @@ impl EmulatorBuilder {
             self.scopes,
             self.token_lifetime_secs,
         );
-        let shared = Arc::new(state::Shared::new(auth));
-        let app = routes::router(shared);
+        let faults = faults::FaultState::new(self.faults);
+        let shared = Arc::new(state::Shared::new(auth, faults, base_url.clone()));
+        let app = routes::router(Arc::clone(&shared));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app)
@@ -143,6 +243,7 @@ impl EmulatorBuilder {
                 .await;
         });
         Ok(Emulator {
+            shared,
             base_url,
             client_id,
             client_secret,
@@ -154,6 +255,7 @@ impl EmulatorBuilder {
 
 /// A running emulated tenant. Dropping it stops the server.
 pub struct Emulator {
+    shared: Arc<state::Shared>,
     base_url: String,
     client_id: String,
     client_secret: String,
@@ -200,6 +302,22 @@ impl Emulator {
     /// That client's secret.
     pub fn client_secret(&self) -> &str {
         &self.client_secret
+    }
+
+    /// API requests (`/api/v2`) received so far, including those a fault knob answered.
+    pub fn api_requests(&self) -> u64 {
+        self.shared.faults.requests()
+    }
+
+    /// API requests a fault knob answered with an error (rate limit or injected failure).
+    pub fn rejected_requests(&self) -> u64 {
+        self.shared.faults.rejected()
+    }
+
+    /// The next `n` API requests answer `status` (e.g. 503, or 429 with rate-limit headers
+    /// when [`EmulatorBuilder::rate_limit`] is set) with an Auth0 error body.
+    pub fn fail_next(&self, n: u64, status: u16) {
+        self.shared.faults.fail_next(n, status);
     }
 
     /// Stops the server and waits for it to finish.

@@ -1,43 +1,107 @@
-//! The tenant's data: ordered collections of JSON objects, behind one lock each.
+//! The tenant's data: ordered collections of JSON objects, behind locks.
 
+use std::collections::HashMap;
 use std::sync::Mutex;
 
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::auth::Auth;
+use crate::faults::FaultState;
 
 pub struct Shared {
     pub auth: Auth,
+    pub faults: FaultState,
+    /// `http://127.0.0.1:port`, for URLs the tenant hands out (tickets, export files).
+    pub base_url: String,
     pub users: Mutex<Collection>,
-    pub rules: Mutex<Collection>,
-    pub clients: Mutex<Collection>,
     pub jobs: Mutex<Collection>,
     pub logs: Mutex<Collection>,
-    /// The tenant's one database connection.
-    pub connection: Value,
+    /// Plain CRUD resources (rules, clients, connections, ...), by their list key.
+    pub resources: Mutex<HashMap<&'static str, Collection>>,
+    /// One-object resources: `email_provider` (absent until configured), `tenant_settings`.
+    pub singletons: Mutex<HashMap<&'static str, Value>>,
+    /// Blacklisted token ids: `{aud, jti}`.
+    pub blacklist: Mutex<Vec<Value>>,
+    /// Finished export files by job id (newline-delimited JSON).
+    pub exports: Mutex<HashMap<String, String>>,
 }
 
 /// The name of the emulated database connection.
 pub const DATABASE_CONNECTION: &str = "Username-Password-Authentication";
 
 impl Shared {
-    pub fn new(auth: Auth) -> Self {
+    pub fn new(auth: Auth, faults: FaultState, base_url: String) -> Self {
+        let mut connections = Collection::default();
+        connections.insert(json!({
+            "id": random_alnum("con_", 16),
+            "name": DATABASE_CONNECTION,
+            "display_name": DATABASE_CONNECTION,
+            "strategy": "auth0",
+            "options": {"brute_force_protection": true},
+            "enabled_clients": [],
+            "is_domain_connection": false,
+            "realms": [DATABASE_CONNECTION],
+        }));
+        let mut resource_servers = Collection::default();
+        resource_servers.insert(json!({
+            "id": random_id("", 24),
+            "name": "Auth0 Management API",
+            "identifier": format!("{base_url}/api/v2/"),
+            "is_system": true,
+            "scopes": [],
+            "signing_alg": "RS256",
+            "token_lifetime": 86_400,
+            "allow_offline_access": false,
+            "skip_consent_for_verifiable_first_party_clients": false,
+        }));
+        let mut resources = HashMap::new();
+        resources.insert("connections", connections);
+        resources.insert("resource_servers", resource_servers);
+        let mut singletons = HashMap::new();
+        singletons.insert(
+            "tenant_settings",
+            json!({
+                "friendly_name": "Emulated tenant",
+                "picture_url": "",
+                "support_email": "",
+                "support_url": "",
+                "allowed_logout_urls": [],
+                "session_lifetime": 168,
+                "idle_session_lifetime": 72,
+                "enabled_locales": ["en"],
+                "flags": {"enable_client_connections": false},
+                "sandbox_version": "22",
+            }),
+        );
         Self {
             auth,
+            faults,
+            base_url,
             users: Mutex::default(),
-            rules: Mutex::default(),
-            clients: Mutex::default(),
             jobs: Mutex::default(),
             logs: Mutex::default(),
-            connection: serde_json::json!({
-                "id": random_alnum("con_", 16),
-                "name": DATABASE_CONNECTION,
-                "strategy": "auth0",
-                "enabled_clients": [],
-                "is_domain_connection": false,
-                "realms": [DATABASE_CONNECTION],
-            }),
+            resources: Mutex::new(resources),
+            singletons: Mutex::new(singletons),
+            blacklist: Mutex::default(),
+            exports: Mutex::default(),
         }
+    }
+
+    /// The connection named `name`, if any.
+    pub fn connection_by_name(&self, name: &str) -> Option<Value> {
+        let resources = self.resources.lock().unwrap();
+        resources
+            .get("connections")?
+            .all()
+            .iter()
+            .find(|c| c["name"] == name)
+            .cloned()
+    }
+
+    /// The connection with id `id`, if any.
+    pub fn connection_by_id(&self, id: &str) -> Option<Value> {
+        let resources = self.resources.lock().unwrap();
+        resources.get("connections")?.get("id", id).cloned()
     }
 
     /// Records a tenant log event (`type` as Auth0 codes them, e.g. `sapi`).
@@ -81,6 +145,10 @@ impl Collection {
 
     pub fn insert(&mut self, v: Value) {
         self.items.push(v);
+    }
+
+    pub fn retain(&mut self, keep: impl FnMut(&Value) -> bool) {
+        self.items.retain(keep);
     }
 
     pub fn remove(&mut self, id_field: &str, id: &str) -> bool {

@@ -161,7 +161,8 @@ async fn users_lifecycle() {
         .send(
             Method::POST,
             "/users",
-            Some(json!({"connection": "c", "email": "x@example.com", "password": "short"})),
+            Some(json!({"connection": "Username-Password-Authentication",
+            "email": "x@example.com", "password": "short"})),
         )
         .await;
     assert_eq!(

@@ -1,77 +1,101 @@
-//! Resources with plain CRUD (rules, clients), served by one set of handlers and a `Kind` each.
+//! Resources with plain CRUD (rules, clients, client grants, connections, resource servers,
+//! device credentials), served by one set of handlers and a [`Kind`] each. The gate has
+//! already checked the token, the scopes and the body against the spec; the success status
+//! of each call is the operation's documented one.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, delete, get, patch, post};
 use serde_json::{Map, Value, json};
 
 use super::{AppState, ListQuery, json_object};
 use crate::error::ApiError;
-use crate::state::{Collection, Shared, now, random_id};
+use crate::spec::Operation;
+use crate::state::{Shared, now, random_alnum, random_id};
 
 /// What differs between resources.
-struct Kind {
-    /// Singular, for messages (`The rule does not exist.`).
-    name: &'static str,
-    /// The list key with include_totals, and the scope suffix (`read:rules`).
+pub struct Kind {
+    /// The list key with include_totals, and the collection's name.
     plural: &'static str,
     id_field: &'static str,
-    id_prefix: &'static str,
-    required: &'static [&'static str],
-    /// Fields a create may set; anything else is a 400, as Auth0's schemas are strict.
-    fields: &'static [&'static str],
-    collection: fn(&Shared) -> &Mutex<Collection>,
-    /// Server-set fields added on create.
+    /// A new id: prefix, length, and whether it is hex (else alphanumeric).
+    id: (&'static str, usize, bool),
+    /// 404: errorCode and message.
+    not_found: (&'static str, &'static str),
+    /// Server-set fields added on create (the new id is already in).
     defaults: fn(&mut Map<String, Value>),
+    /// A 409 for a create that clashes with `existing`.
+    conflict: fn(existing: &[Value], new: &Map<String, Value>) -> Option<ApiError>,
+    /// List filters: query parameter and field; a comma list matches any of its values.
+    filters: &'static [(&'static str, &'static str)],
+    /// Fields stored but never returned.
+    hidden: &'static [&'static str],
+    /// Lists also page by checkpoint (`from`/`take`, answering `{<plural>, next}`).
+    checkpoint: bool,
+    /// The create answers only the new id (`{"id": ...}`).
+    create_returns_id: bool,
+    /// What else goes when an item is deleted (called without the resources lock held).
+    cascade: fn(&Shared, &Value),
 }
 
-const RULE: Kind = Kind {
-    name: "rule",
+fn no_cascade(_: &Shared, _: &Value) {}
+
+fn no_conflict(_: &[Value], _: &Map<String, Value>) -> Option<ApiError> {
+    None
+}
+
+fn same(existing: &[Value], new: &Map<String, Value>, fields: &[&str]) -> bool {
+    existing.iter().any(|e| {
+        fields
+            .iter()
+            .all(|f| new.get(*f).is_some_and(|v| e[*f] == *v))
+    })
+}
+
+fn conflict(message: &str) -> ApiError {
+    ApiError::new(StatusCode::CONFLICT, message).code("conflict")
+}
+
+pub const RULE: Kind = Kind {
     plural: "rules",
     id_field: "id",
-    id_prefix: "rul_",
-    required: &["name", "script"],
-    fields: &["name", "script", "order", "enabled"],
-    collection: |s| &s.rules,
+    id: ("rul_", 16, false),
+    not_found: ("inexistent_rule", "The rule does not exist"),
     defaults: |m| {
         m.entry("enabled").or_insert(json!(true));
         m.entry("order").or_insert(json!(1));
         m.insert("stage".into(), json!("login_success"));
     },
+    conflict: |existing, new| {
+        same(existing, new, &["name"]).then(|| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "A rule with the same name already exists",
+            )
+            .code("rule_conflict")
+        })
+    },
+    filters: &[("enabled", "enabled")],
+    hidden: &[],
+    checkpoint: false,
+    create_returns_id: false,
+    cascade: no_cascade,
 };
 
-const CLIENT: Kind = Kind {
-    name: "client",
+pub const CLIENT: Kind = Kind {
     plural: "clients",
     id_field: "client_id",
-    id_prefix: "",
-    required: &["name"],
-    fields: &[
-        "name",
-        "description",
-        "logo_uri",
-        "callbacks",
-        "allowed_origins",
-        "web_origins",
-        "allowed_logout_urls",
-        "grant_types",
-        "token_endpoint_auth_method",
-        "app_type",
-        "is_first_party",
-        "oidc_conformant",
-        "jwt_configuration",
-        "client_metadata",
-        "cross_origin_authentication",
-        "sso",
-    ],
-    collection: |s| &s.clients,
+    id: ("", 32, false),
+    not_found: ("inexistent_client", "The client does not exist"),
     defaults: |m| {
-        m.insert("client_secret".into(), json!(random_id("", 64)));
+        m.insert("client_secret".into(), json!(random_alnum("", 64)));
+        m.insert("tenant".into(), json!("emulated"));
+        m.insert("global".into(), json!(false));
         m.entry("is_first_party").or_insert(json!(true));
         m.entry("callbacks").or_insert(json!([]));
         m.entry("grant_types").or_insert(json!([
@@ -81,193 +105,354 @@ const CLIENT: Kind = Kind {
             "client_credentials"
         ]));
         m.entry("client_metadata").or_insert(json!({}));
+        m.insert("created_at".into(), json!(now()));
+    },
+    conflict: no_conflict,
+    filters: &[
+        ("app_type", "app_type"),
+        ("is_first_party", "is_first_party"),
+        ("is_global", "global"),
+    ],
+    hidden: &[],
+    checkpoint: true,
+    create_returns_id: false,
+    cascade: |state, client| {
+        // Auth0 removes the client's grants with it.
+        if let Some(grants) = state.resources.lock().unwrap().get_mut(CLIENT_GRANT.plural) {
+            grants.retain(|g| g["client_id"] != client["client_id"]);
+        }
     },
 };
 
-fn scope(action: &str, kind: &Kind) -> String {
-    format!("{action}:{}", kind.plural)
+pub const CLIENT_GRANT: Kind = Kind {
+    plural: "client_grants",
+    id_field: "id",
+    id: ("cgr_", 16, false),
+    not_found: ("inexistent_client_grant", "The grant does not exist."),
+    defaults: |m| {
+        m.entry("scope").or_insert(json!([]));
+        m.entry("subject_type").or_insert(json!("client"));
+        m.insert("is_system".into(), json!(false));
+    },
+    conflict: |existing, new| {
+        same(existing, new, &["client_id", "audience"])
+            .then(|| conflict("A client grant for this client and audience already exists."))
+    },
+    filters: &[
+        ("audience", "audience"),
+        ("client_id", "client_id"),
+        ("subject_type", "subject_type"),
+    ],
+    hidden: &[],
+    checkpoint: true,
+    create_returns_id: false,
+    cascade: no_cascade,
+};
+
+pub const CONNECTION: Kind = Kind {
+    plural: "connections",
+    id_field: "id",
+    id: ("con_", 16, false),
+    not_found: ("inexistent_connection", "The connection does not exist"),
+    defaults: |m| {
+        let name = m.get("name").cloned().unwrap_or_default();
+        m.entry("display_name").or_insert(name.clone());
+        m.entry("options").or_insert(json!({}));
+        m.entry("enabled_clients").or_insert(json!([]));
+        m.entry("is_domain_connection").or_insert(json!(false));
+        m.entry("realms").or_insert(json!([name]));
+    },
+    conflict: |existing, new| {
+        same(existing, new, &["name"]).then(|| {
+            ApiError::new(
+                StatusCode::CONFLICT,
+                "A connection with the same name already exists",
+            )
+            .code("connection_conflict")
+        })
+    },
+    filters: &[("strategy", "strategy"), ("name", "name")],
+    hidden: &[],
+    checkpoint: true,
+    create_returns_id: false,
+    cascade: |state, connection| {
+        // Auth0 removes the connection's users with it.
+        state
+            .users
+            .lock()
+            .unwrap()
+            .retain(|u| u["identities"][0]["connection"] != connection["name"]);
+    },
+};
+
+pub const RESOURCE_SERVER: Kind = Kind {
+    plural: "resource_servers",
+    id_field: "id",
+    id: ("", 24, true),
+    not_found: (
+        "inexistent_resource_server",
+        "The resource server does not exist",
+    ),
+    defaults: |m| {
+        let identifier = m.get("identifier").cloned().unwrap_or_default();
+        m.entry("name").or_insert(identifier);
+        m.entry("scopes").or_insert(json!([]));
+        m.entry("signing_alg").or_insert(json!("RS256"));
+        m.entry("token_lifetime").or_insert(json!(86_400));
+        m.entry("token_lifetime_for_web").or_insert(json!(7_200));
+        m.entry("allow_offline_access").or_insert(json!(false));
+        m.entry("skip_consent_for_verifiable_first_party_clients")
+            .or_insert(json!(false));
+        m.insert("is_system".into(), json!(false));
+    },
+    conflict: |existing, new| {
+        same(existing, new, &["identifier"])
+            .then(|| conflict("A resource server with the same identifier already exists"))
+    },
+    filters: &[("identifiers", "identifier")],
+    hidden: &[],
+    checkpoint: false,
+    create_returns_id: false,
+    cascade: no_cascade,
+};
+
+pub const DEVICE_CREDENTIAL: Kind = Kind {
+    plural: "device_credentials",
+    id_field: "id",
+    id: ("dcr_", 16, false),
+    not_found: (
+        "inexistent_device_credential",
+        "The device credential does not exist",
+    ),
+    defaults: |_| {},
+    conflict: no_conflict,
+    filters: &[
+        ("user_id", "user_id"),
+        ("client_id", "client_id"),
+        ("type", "type"),
+    ],
+    hidden: &["value"],
+    checkpoint: false,
+    create_returns_id: true,
+    cascade: no_cascade,
+};
+
+/// The handlers of `kind` for one method, on the collection (`has_id` false) or one item.
+pub fn crud(kind: &'static Kind, method: &str, has_id: bool) -> Option<MethodRouter<AppState>> {
+    type Q = Query<HashMap<String, String>>;
+    type Op = Extension<&'static Operation>;
+    Some(match (method, has_id) {
+        ("GET", false) => {
+            get(move |State(s): State<AppState>, Query(q): Q| async move { list(kind, &s, &q) })
+        }
+        ("POST", false) => post(
+            move |State(s): State<AppState>, Extension(op): Op, b: Bytes| async move {
+                create(kind, &s, op, &b)
+            },
+        ),
+        ("GET", true) => get(
+            move |State(s): State<AppState>, Path(id): Path<String>, Query(q): Q| async move {
+                read(kind, &s, &id, &q)
+            },
+        ),
+        ("PATCH", true) => patch(
+            move |State(s): State<AppState>,
+                  Extension(op): Op,
+                  Path(id): Path<String>,
+                  b: Bytes| async move { update(kind, &s, op, &id, &b) },
+        ),
+        ("DELETE", true) => delete(
+            move |State(s): State<AppState>, Extension(op): Op, Path(id): Path<String>| async move {
+                remove(kind, &s, op, &id)
+            },
+        ),
+        _ => return None,
+    })
 }
 
-fn check_fields(kind: &Kind, body: &Map<String, Value>) -> Result<(), ApiError> {
-    match body.keys().find(|k| !kind.fields.contains(&k.as_str())) {
-        Some(k) => Err(ApiError::bad_request(format!(
-            "Payload validation error: 'Additional properties not allowed: {k}'."
-        ))),
-        None => Ok(()),
+/// The operation's first documented success status.
+fn success(op: &Operation) -> StatusCode {
+    op.responses
+        .iter()
+        .map(|(s, _)| *s)
+        .find(|s| (200..300).contains(s))
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::OK)
+}
+
+fn not_found(kind: &Kind) -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, kind.not_found.1).code(kind.not_found.0)
+}
+
+fn visible(kind: &Kind, v: &Value) -> Value {
+    let mut v = v.clone();
+    if let Value::Object(m) = &mut v {
+        for h in kind.hidden {
+            m.remove(*h);
+        }
     }
+    v
 }
 
-fn list(
-    kind: &Kind,
-    state: &Shared,
-    headers: &HeaderMap,
-    q: &HashMap<String, String>,
-) -> Result<Json<Value>, ApiError> {
-    state.auth.check(headers, &[&scope("read", kind)])?;
+fn filtered(kind: &Kind, items: &[Value], q: &HashMap<String, String>) -> Vec<Value> {
+    items
+        .iter()
+        .filter(|item| {
+            kind.filters
+                .iter()
+                .all(|(param, field)| match q.get(*param) {
+                    None => true,
+                    Some(wanted) => wanted.split(',').any(|w| match &item[*field] {
+                        Value::String(s) => s == w,
+                        Value::Bool(b) => w.parse::<bool>().ok() == Some(*b),
+                        Value::Number(n) => w.parse::<f64>().ok() == n.as_f64(),
+                        _ => false,
+                    }),
+                })
+        })
+        .map(|v| visible(kind, v))
+        .collect()
+}
+
+fn list(kind: &Kind, state: &Shared, q: &HashMap<String, String>) -> Result<Json<Value>, ApiError> {
+    let resources = state.resources.lock().unwrap();
+    let all = resources
+        .get(kind.plural)
+        .map(|c| c.all())
+        .unwrap_or_default();
+    let items = filtered(kind, all, q);
+    drop(resources);
+    if kind.checkpoint && (q.contains_key("from") || q.contains_key("take")) {
+        let take = q
+            .get("take")
+            .and_then(|t| t.parse::<usize>().ok())
+            .unwrap_or(50);
+        // The cursor is the id of the last item of the previous page.
+        let start = match q.get("from").filter(|f| !f.is_empty()) {
+            None => 0,
+            Some(from) => items
+                .iter()
+                .position(|i| i[kind.id_field] == from.as_str())
+                .map_or(items.len(), |p| p + 1),
+        };
+        let end = start.saturating_add(take).min(items.len());
+        let lq = ListQuery::parse(&HashMap::new(), 50)?;
+        let fields = ListQuery {
+            fields: ListQuery::parse(q, 50)?.fields,
+            ..lq
+        };
+        let page: Vec<Value> = items[start..end]
+            .iter()
+            .map(|v| fields.project(v))
+            .collect();
+        let mut out = json!({ kind.plural: page });
+        if end > start
+            && end < items.len()
+            && let Some(last) = items[end - 1][kind.id_field].as_str()
+        {
+            out["next"] = json!(last);
+        }
+        return Ok(Json(out));
+    }
     let lq = ListQuery::parse(q, 50)?;
-    let items = (kind.collection)(state).lock().unwrap();
-    Ok(Json(lq.page(items.all(), kind.plural)))
+    Ok(Json(lq.page(&items, kind.plural, false)))
 }
 
-fn get(
+fn read(
     kind: &Kind,
     state: &Shared,
-    headers: &HeaderMap,
     id: &str,
     q: &HashMap<String, String>,
 ) -> Result<Json<Value>, ApiError> {
-    state.auth.check(headers, &[&scope("read", kind)])?;
     let lq = ListQuery::parse(q, 50)?;
-    let items = (kind.collection)(state).lock().unwrap();
-    items
-        .get(kind.id_field, id)
-        .map(|v| Json(lq.project(v)))
-        .ok_or_else(|| ApiError::not_found(kind.name))
+    let resources = state.resources.lock().unwrap();
+    resources
+        .get(kind.plural)
+        .and_then(|c| c.get(kind.id_field, id))
+        .map(|v| Json(lq.project(&visible(kind, v))))
+        .ok_or_else(|| not_found(kind))
 }
 
-fn create(
-    kind: &Kind,
-    state: &Shared,
-    headers: &HeaderMap,
-    body: &Bytes,
-) -> Result<Response, ApiError> {
-    state.auth.check(headers, &[&scope("create", kind)])?;
+fn create(kind: &Kind, state: &Shared, op: &Operation, body: &Bytes) -> Result<Response, ApiError> {
     let mut body = json_object(body)?;
-    check_fields(kind, &body)?;
-    if let Some(missing) = kind.required.iter().find(|r| !body.contains_key(**r)) {
-        return Err(ApiError::bad_request(format!(
-            "Payload validation error: 'Missing required property: {missing}'."
-        )));
+    let mut resources = state.resources.lock().unwrap();
+    let items = resources.entry(kind.plural).or_default();
+    if let Some(e) = (kind.conflict)(items.all(), &body) {
+        return Err(e);
     }
-    let mut items = (kind.collection)(state).lock().unwrap();
-    if kind.name == "rule" && items.all().iter().any(|r| r["name"] == body["name"]) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "A rule with the same name already exists",
-        )
-        .code("rule_conflict"));
-    }
-    body.insert(kind.id_field.into(), json!(random_id(kind.id_prefix, 16)));
+    let (prefix, len, hex) = kind.id;
+    let id = if hex {
+        random_id(prefix, len)
+    } else {
+        random_alnum(prefix, len)
+    };
+    body.insert(kind.id_field.into(), json!(id));
     (kind.defaults)(&mut body);
-    if kind.name == "client" {
-        body.insert("created_at".into(), json!(now()));
-    }
     let v = Value::Object(body);
     items.insert(v.clone());
-    Ok((StatusCode::CREATED, Json(v)).into_response())
+    drop(resources);
+    let out = if kind.create_returns_id {
+        json!({ "id": id })
+    } else {
+        visible(kind, &v)
+    };
+    Ok((success(op), Json(out)).into_response())
 }
 
 fn update(
     kind: &Kind,
     state: &Shared,
-    headers: &HeaderMap,
+    op: &Operation,
     id: &str,
     body: &Bytes,
-) -> Result<Json<Value>, ApiError> {
-    state.auth.check(headers, &[&scope("update", kind)])?;
+) -> Result<Response, ApiError> {
     let body = json_object(body)?;
-    check_fields(kind, &body)?;
-    let mut items = (kind.collection)(state).lock().unwrap();
-    let item = items
-        .get_mut(kind.id_field, id)
-        .ok_or_else(|| ApiError::not_found(kind.name))?;
+    let mut resources = state.resources.lock().unwrap();
+    let item = resources
+        .get_mut(kind.plural)
+        .and_then(|c| c.get_mut(kind.id_field, id))
+        .ok_or_else(|| not_found(kind))?;
+    if item["is_system"] == true {
+        return Err(system_resource());
+    }
     for (k, v) in body {
         item[k] = v;
     }
-    Ok(Json(item.clone()))
+    Ok((success(op), Json(visible(kind, item))).into_response())
 }
 
-fn delete(
-    kind: &Kind,
-    state: &Shared,
-    headers: &HeaderMap,
-    id: &str,
-) -> Result<StatusCode, ApiError> {
-    state.auth.check(headers, &[&scope("delete", kind)])?;
-    if (kind.collection)(state)
-        .lock()
-        .unwrap()
-        .remove(kind.id_field, id)
-    {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::not_found(kind.name))
-    }
+fn system_resource() -> ApiError {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "System resources cannot be modified or deleted.",
+    )
+    .code("operation_not_supported")
 }
 
-type Q = Query<HashMap<String, String>>;
+fn remove(kind: &Kind, state: &Shared, op: &Operation, id: &str) -> Result<StatusCode, ApiError> {
+    let mut resources = state.resources.lock().unwrap();
+    let items = resources.entry(kind.plural).or_default();
+    let removed = match items.get(kind.id_field, id) {
+        None => return Err(not_found(kind)),
+        Some(item) if item["is_system"] == true => return Err(system_resource()),
+        Some(item) => item.clone(),
+    };
+    items.remove(kind.id_field, id);
+    drop(resources);
+    (kind.cascade)(state, &removed);
+    Ok(success(op))
+}
 
-pub async fn list_rules(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Query(q): Q,
-) -> Result<Json<Value>, ApiError> {
-    list(&RULE, &s, &h, &q)
-}
-pub async fn get_rule(
-    State(s): State<AppState>,
-    h: HeaderMap,
+/// `POST /clients/{id}/rotate-secret`: a new secret, returned with the client.
+pub async fn rotate_secret(
+    State(state): State<AppState>,
     Path(id): Path<String>,
-    Query(q): Q,
 ) -> Result<Json<Value>, ApiError> {
-    get(&RULE, &s, &h, &id, &q)
-}
-pub async fn create_rule(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    b: Bytes,
-) -> Result<Response, ApiError> {
-    create(&RULE, &s, &h, &b)
-}
-pub async fn update_rule(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    b: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    update(&RULE, &s, &h, &id, &b)
-}
-pub async fn delete_rule(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    delete(&RULE, &s, &h, &id)
-}
-pub async fn list_clients(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Query(q): Q,
-) -> Result<Json<Value>, ApiError> {
-    list(&CLIENT, &s, &h, &q)
-}
-pub async fn get_client(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    Query(q): Q,
-) -> Result<Json<Value>, ApiError> {
-    get(&CLIENT, &s, &h, &id, &q)
-}
-pub async fn create_client(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    b: Bytes,
-) -> Result<Response, ApiError> {
-    create(&CLIENT, &s, &h, &b)
-}
-pub async fn update_client(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-    b: Bytes,
-) -> Result<Json<Value>, ApiError> {
-    update(&CLIENT, &s, &h, &id, &b)
-}
-pub async fn delete_client(
-    State(s): State<AppState>,
-    h: HeaderMap,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    delete(&CLIENT, &s, &h, &id)
+    let mut resources = state.resources.lock().unwrap();
+    let client = resources
+        .get_mut(CLIENT.plural)
+        .and_then(|c| c.get_mut(CLIENT.id_field, &id))
+        .ok_or_else(|| not_found(&CLIENT))?;
+    client["client_secret"] = json!(random_alnum("", 64));
+    Ok(Json(client.clone()))
 }
