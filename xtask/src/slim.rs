@@ -147,8 +147,10 @@ fn count_refs(v: &Value, uses: &mut BTreeMap<String, usize>) {
                     // The same response under several success statuses (spec-sync's sibling
                     // statuses) is one use, so that it does not change which name wins.
                     ("responses", Value::Object(responses)) => {
-                        let distinct: BTreeMap<String, &Value> =
-                            responses.values().map(|r| (canonical_json(r), r)).collect();
+                        let distinct: BTreeMap<String, &Value> = responses
+                            .values()
+                            .map(|r| (canonical_json(&r["content"]), r))
+                            .collect();
                         distinct.values().for_each(|r| count_refs(r, uses));
                     }
                     _ => count_refs(x, uses),

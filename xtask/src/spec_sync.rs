@@ -526,9 +526,12 @@ fn accept_sibling_successes(responses: &mut Map<String, Value>, stats: &mut Stat
     } else {
         &["200", "201", "204"]
     };
+    // Marked, so that tools that answer as Auth0 documents (the emulator) can tell them apart.
+    let mut marked = response.clone();
+    marked["x-sibling-of"] = json!(code);
     for sibling in siblings {
         if !responses.contains_key(*sibling) {
-            responses.insert((*sibling).to_string(), response.clone());
+            responses.insert((*sibling).to_string(), marked.clone());
             stats.add("sibling success statuses accepted");
         }
     }

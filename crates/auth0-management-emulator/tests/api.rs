@@ -662,7 +662,7 @@ async fn device_credentials_email_provider_settings_blacklist() {
             Some(json!({"jti": "j1", "aud": "a1"})),
         )
         .await;
-    assert_eq!(st, 201);
+    assert_eq!(st, 204);
     t.ok(
         Method::POST,
         "/blacklists/tokens",

@@ -64,7 +64,7 @@ pub(crate) async fn send(client: &ManagementClient, req: RawRequest) -> Result<R
         let mut url = api.baseurl().trim_end_matches('/').to_owned();
         for s in &req.segments {
             url.push('/');
-            url.push_str(&progenitor_client::encode_path(s));
+            url.push_str(&auth0_management_api::hooks::encode_path(s));
         }
         let mut builder = api
             .client()
