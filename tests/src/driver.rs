@@ -356,7 +356,9 @@ pub struct Rules<'a> {
     /// Query and header parameters the caller does not take from the arguments (a paginator
     /// sets `page` itself; a method may offer no way to pass a header): when sent, their values
     /// are checked against their schemas only. Every other parameter must arrive exactly as
-    /// generated.
+    /// generated. `"body"` here: the JSON body is not the `body` argument as it is (a method
+    /// that builds its own body from it), and is validated against the schema only; otherwise
+    /// it must carry the data of the argument.
     pub free: &'a [&'a str],
     /// Whether the data the caller returns must be the data of the answer (the ergonomic layer
     /// returns plain values; the generated client's outcome is checked for decoding only).
@@ -606,6 +608,14 @@ pub fn check_request(
                         Err(e) => problems.push(format!(
                             "body: does not validate against the request schema: {e}; sent {body}"
                         )),
+                    }
+                    if !free("body")
+                        && let Some(arg) = call.args.get("body")
+                        && let Some(d) = data_differs(&body, arg, "$")
+                    {
+                        problems.push(format!(
+                            "body: not the data of the body argument: {d}; sent {body}"
+                        ));
                     }
                     let extra = undeclared_properties(spec, schema, &body, "$");
                     if !extra.is_empty() {
@@ -865,7 +875,8 @@ pub fn auth0_error(status: u16) -> Value {
     json!({"statusCode": status, "error": error, "message": format!("contract test {status}"), "errorCode": code})
 }
 
-/// Whether `got` (what a caller returned, serialized) is the data of `sent` (the answer):
+/// Whether `got` is the data of `sent` (what a caller returned, serialized, against the answer;
+/// or a request body against the body argument):
 /// the same values at the same places, numbers compared by value. `null`s and empty lists or
 /// objects are absent values; the unknown field of variant C may be dropped. `None` when they agree, else where they
 /// differ.
@@ -883,23 +894,19 @@ pub fn data_differs(got: &Value, sent: &Value, at: &str) -> Option<String> {
                             return Some(d);
                         }
                     }
-                    None => return Some(format!("{at}/{k}: returned, not in the answer")),
+                    None => return Some(format!("{at}/{k}: present, not in the expected data")),
                 }
             }
             for (k, v) in s {
                 if !absent(v) && k != UNKNOWN_FIELD && g.get(k).is_none_or(|v| absent(v)) {
-                    return Some(format!("{at}/{k}: in the answer, not returned"));
+                    return Some(format!("{at}/{k}: in the expected data, missing"));
                 }
             }
             None
         }
         (Value::Array(g), Value::Array(s)) => {
             if g.len() != s.len() {
-                return Some(format!(
-                    "{at}: {} items returned, {} answered",
-                    g.len(),
-                    s.len()
-                ));
+                return Some(format!("{at}: {} items, expected {}", g.len(), s.len()));
             }
             g.iter()
                 .zip(s)
@@ -908,11 +915,7 @@ pub fn data_differs(got: &Value, sent: &Value, at: &str) -> Option<String> {
         }
         (Value::Number(g), Value::Number(s)) if g.as_f64() == s.as_f64() => None,
         (g, s) if g == s => None,
-        (g, s) => Some(format!(
-            "{at}: returned {}, answered {}",
-            short(g),
-            short(s)
-        )),
+        (g, s) => Some(format!("{at}: {}, expected {}", short(g), short(s))),
     }
 }
 
@@ -949,7 +952,7 @@ fn data_check(got: &Value, answer: &Value) -> Option<String> {
     if let (Value::Array(items), Value::Object(m)) = (got, answer) {
         if !m.values().any(Value::is_array) {
             return (!items.is_empty())
-                .then(|| format!("$: {} items returned, the answer has none", items.len()));
+                .then(|| format!("$: {} items, the answer has none", items.len()));
         }
         let mut diffs = vec![];
         for (k, v) in m.iter().filter(|(_, v)| v.is_array()) {

@@ -766,7 +766,8 @@ pub static SEEDS: &[Seed] = &[
     seed!(
         "client.update_user_metadata(id, metadata)",
         "patch_users_by_id",
-        CUSTOM_DOMAIN,
+        // The body is `{"user_metadata": ..}` only.
+        &["auth0-custom-domain", "body"],
         |c, a| async move {
             // Required-only bodies have none: an empty object (the method refuses non-objects).
             let metadata = match &a.0["body"]["user_metadata"] {
@@ -779,7 +780,8 @@ pub static SEEDS: &[Seed] = &[
     seed!(
         "client.update_app_metadata(id, metadata)",
         "patch_users_by_id",
-        CUSTOM_DOMAIN,
+        // The body is `{"app_metadata": ..}` only.
+        &["auth0-custom-domain", "body"],
         |c, a| async move {
             // Required-only bodies have none: an empty object (the method refuses non-objects).
             let metadata = match &a.0["body"]["app_metadata"] {

@@ -33,8 +33,17 @@ const SKIP: &[(&str, &str)] = &[
 /// when its text (less the `[variant] ` tag) starts with the prefix. Fix the cause, then delete
 /// the line: an entry that no longer matches any problem fails the test.
 const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    // Empty: every problem found so far was fixed at its cause (the hooks encode `|` in paths;
-    // spec-sync drops undeclared `required` names and collapses all-string anyOf/oneOf).
+    // The configuration is a oneOf whose block/log branch has an open `action` (spec-sync opens
+    // the enums of schemas that responses use too), so it also matches `"redirect"`: the
+    // untagged enum takes that branch first when a redirect configuration is deserialized,
+    // and `redirect_uri` is dropped from the body. The other problems found so far were fixed
+    // at their cause (the hooks encode `|` in paths; spec-sync drops undeclared `required`
+    // names and collapses all-string anyOf/oneOf).
+    (
+        "post_rate-limit-policies",
+        "body: not the data of the body argument: $/configuration/redirect_uri",
+        "an open enum makes the oneOf branches overlap",
+    ),
 ];
 
 #[tokio::test]
@@ -202,7 +211,7 @@ const SEED_KNOWN_FAILURES: &[(&str, &str, &str)] = &[
     // is not generated (the multipart operation is left out of the generated client).
     (
         "client.import_users(ImportUsers::from_bytes(..))",
-        "data: what the call returned is not what the server sent: $/external_id: in the answer, not returned",
+        "data: what the call returned is not what the server sent: $/external_id: in the expected data, missing",
         "Job lacks external_id",
     ),
 ];
