@@ -898,7 +898,7 @@ pub fn data_differs(got: &Value, sent: &Value, at: &str) -> Option<String> {
                 }
             }
             for (k, v) in s {
-                if !absent(v) && k != UNKNOWN_FIELD && g.get(k).is_none_or(|v| absent(v)) {
+                if !absent(v) && k != UNKNOWN_FIELD && g.get(k).is_none_or(absent) {
                     return Some(format!("{at}/{k}: in the expected data, missing"));
                 }
             }

@@ -85,6 +85,7 @@ pub struct Seed {
 }
 
 /// The method's value, serialized (`()` is `null`).
+#[allow(clippy::result_large_err)] // The SDK's own error type, as its methods return it.
 fn value<T: Serialize>(r: Result<T, Error>) -> Result<Value, Error> {
     r.map(|v| serde_json::to_value(v).expect("a decoded value serializes"))
 }
