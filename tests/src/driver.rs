@@ -40,11 +40,15 @@ pub const SPEC_URI: &str = "urn:auth0-management-api:spec";
 /// A request as the mock server saw it.
 #[derive(Clone, Debug)]
 pub struct Seen {
+    /// Upper case.
     pub method: String,
     /// The path as sent (percent-encoded).
     pub raw_path: String,
+    /// The query pairs, decoded, in the order sent.
     pub query: Vec<(String, String)>,
+    /// The headers (names in lower case).
     pub headers: Vec<(String, String)>,
+    /// The body as sent.
     pub body: Vec<u8>,
 }
 
@@ -707,8 +711,11 @@ pub fn success_body(
 
 /// What every call needs: the mock server, the spec, its validators.
 pub struct Ctx {
+    /// The mock server every call goes to.
     pub server: MockServer,
+    /// The repository's spec.
     pub spec: Value,
+    /// Validators over its schemas.
     pub schemas: Schemas,
 }
 

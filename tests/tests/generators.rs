@@ -531,7 +531,13 @@ mod driver_catches {
             ]
         );
 
-        // The struct scan the coverage check relies on.
+        // The scans the coverage checks rely on.
+        let text = "impl UsersManager {\n    pub fn get(&self) {}\n}\n\
+                    impl ManagementClient {\n    pub fn users(&self) -> UsersManager {\n    }\n\
+                    \n    pub fn get_users(&self, params: P) -> Paginator<User> {\n    }\n\
+                    \n    pub async fn update_user(\n        &self,\n        id: &str,\n    ) -> Result<User, Error> {\n    }\n\
+                    \n    pub fn client_grants(\n        &self,\n    ) -> ClientGrantsManager {\n    }\n}\n";
+        assert_eq!(seed::client_methods(text), ["get_users", "update_user"]);
         assert_eq!(
             param_types::pub_structs(
                 "pub struct A {\n    pub struct_b: u8,\n}\n  pub struct B(());\nstruct C;"
