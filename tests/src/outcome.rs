@@ -24,7 +24,8 @@ pub enum Outcome {
     UnexpectedStatus { status: u16 },
     /// The request could not be built or sent, or another client error.
     Client(String),
-    /// The JSON arguments did not deserialize into the method's parameter types.
+    /// The JSON arguments did not deserialize into the method's parameter types, or (for the
+    /// ergonomic methods) the method refused them before sending (`Error::InvalidInput`).
     BadArguments(String),
     /// `call` knows no operation by that name.
     UnknownOperation,

@@ -53,6 +53,7 @@ async fn list_page(
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetClientGrantsParams {
     pub(crate) per_page: Option<u64>,
     pub(crate) include_totals: Option<bool>,
@@ -63,6 +64,7 @@ pub struct GetClientGrantsParams {
     pub(crate) client_id: Option<String>,
     pub(crate) allow_any_organization: Option<bool>,
     pub(crate) subject_type: Option<String>,
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<String>"))]
     pub(crate) default_for: Option<types::ClientGrantDefaultForEnum>,
 }
 

@@ -28,6 +28,7 @@ const DEFAULT_PAGE_SIZE: u64 = 50;
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetClientsParams {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,
@@ -137,6 +138,7 @@ impl GetClientsParams {
 
 /// Query parameters of `GET /clients/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetClientParams {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,

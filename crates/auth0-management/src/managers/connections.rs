@@ -28,12 +28,14 @@ const DEFAULT_PAGE_SIZE: u64 = 50;
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetConnectionsParams {
     pub(crate) per_page: Option<u64>,
     pub(crate) include_totals: Option<bool>,
     pub(crate) page: Option<u64>,
     pub(crate) from: Option<String>,
     pub(crate) take: Option<u64>,
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<Vec<String>>"))]
     pub(crate) strategy: Option<Vec<types::ConnectionStrategyEnum>>,
     pub(crate) name: Option<String>,
     pub(crate) fields: Option<String>,
@@ -114,6 +116,7 @@ impl GetConnectionsParams {
 
 /// Query parameters of `GET /connections/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetConnectionParams {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,

@@ -27,6 +27,7 @@ impl_into_page!(types::ListDeviceCredentialsResponseContent => types::DeviceCred
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetDeviceCredentialsParams {
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
@@ -35,6 +36,8 @@ pub struct GetDeviceCredentialsParams {
     pub(crate) include_fields: Option<bool>,
     pub(crate) user_id: Option<String>,
     pub(crate) client_id: Option<String>,
+    /// Sent as `type`.
+    #[cfg_attr(feature = "json-schema", schemars(rename = "type"))]
     pub(crate) credential_type: Option<String>,
 }
 

@@ -54,9 +54,14 @@ enum UsersSource {
 /// println!("{} is {}", job.id, job.status);
 /// # Ok(()) }
 /// ```
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct ImportUsers {
     connection_id: String,
+    /// Sent as the `users` file part.
+    #[cfg_attr(feature = "json-schema", schemars(rename = "users", with = "String"))]
     source: UsersSource,
+    /// The file name of the `users` part, not a field of its own.
+    #[cfg_attr(feature = "json-schema", schemars(skip))]
     file_name: Option<String>,
     upsert: Option<bool>,
     external_id: Option<String>,

@@ -35,6 +35,7 @@ pub const DEFAULT_PER_PAGE: u64 = 50;
 /// # let _ = (recent, tail);
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetLogsParams {
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,

@@ -26,6 +26,7 @@ impl_into_page!(types::ListResourceServerResponseContent => types::ResourceServe
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetResourceServersParams {
     pub(crate) identifiers: Option<Vec<String>>,
     pub(crate) page: Option<u64>,

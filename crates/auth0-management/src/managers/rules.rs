@@ -21,6 +21,7 @@ impl_into_page!(types::ListRulesResponseContent => types::Rule {
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetRulesParams {
     pub(crate) enabled: Option<bool>,
     pub(crate) fields: Option<String>,
@@ -82,6 +83,7 @@ impl GetRulesParams {
 
 /// Query parameters of `GET /rules/{id}`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetRuleParams {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,

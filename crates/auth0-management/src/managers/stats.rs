@@ -17,6 +17,7 @@ use crate::{ClientInfo, Error, ManagementClient};
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetDailyStatsParams {
     pub(crate) from: Option<String>,
     pub(crate) to: Option<String>,

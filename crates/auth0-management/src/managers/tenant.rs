@@ -16,6 +16,7 @@ use crate::{Error, ManagementClient};
 /// # let _ = params;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetTenantSettingsParams {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,

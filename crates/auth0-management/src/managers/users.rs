@@ -59,6 +59,7 @@ where
 /// ```
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetUsersParams {
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
@@ -68,6 +69,7 @@ pub struct GetUsersParams {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,
     pub(crate) q: Option<String>,
+    #[cfg_attr(feature = "json-schema", schemars(with = "Option<String>"))]
     pub(crate) search_engine: Option<types::SearchEngineVersionsEnum>,
     pub(crate) primary_order: Option<bool>,
 }
@@ -156,6 +158,7 @@ impl GetUsersParams {
 /// # let _ = fields;
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct UserFields {
     pub(crate) fields: Option<String>,
     pub(crate) include_fields: Option<bool>,
@@ -196,6 +199,7 @@ impl UserFields {
 /// ```
 #[cfg(feature = "users")]
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
 pub struct GetUserLogsParams {
     pub(crate) page: Option<u64>,
     pub(crate) per_page: Option<u64>,
@@ -273,7 +277,15 @@ macro_rules! new_user_setters {
                 self
             }
         )*
+
+        /// The body fields the setters fill, with their JSON types (for the JSON schema).
+        #[cfg(feature = "json-schema")]
+        const SETTERS: &'static [(&'static str, &'static str)] = &[
+            $((stringify!($name), new_user_setters!(@json $kind))),*
+        ];
     };
+    (@json string) => { "string" };
+    (@json flag) => { "boolean" };
     (@ty string) => { impl Into<String> };
     (@ty flag) => { bool };
     (@push $self:ident, string, $name:ident, $value:ident) => {
@@ -398,6 +410,31 @@ impl NewUser {
             body.app_metadata = Some(types::AppMetadata(metadata_object("app_metadata", m)?));
         }
         Ok(body)
+    }
+}
+
+/// The body [`NewUser::build`] makes: `connection` (required), one field per setter, and the
+/// two metadata objects.
+#[cfg(all(feature = "users", feature = "json-schema"))]
+impl schemars::JsonSchema for NewUser {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "NewUser".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut properties = serde_json::Map::new();
+        properties.insert("connection".into(), serde_json::json!({"type": "string"}));
+        for (name, ty) in Self::SETTERS {
+            properties.insert((*name).into(), serde_json::json!({"type": ty}));
+        }
+        for name in ["user_metadata", "app_metadata"] {
+            properties.insert(name.into(), serde_json::json!({"type": "object"}));
+        }
+        schemars::json_schema!({
+            "type": "object",
+            "properties": properties,
+            "required": ["connection"],
+        })
     }
 }
 
