@@ -20,11 +20,10 @@ pub fn spec() -> &'static Value {
     &SPEC
 }
 
-/// One operation of the spec, as the emulator sees it.
-
 /// The mark of a success status that `cargo xtask spec-sync` added beside the documented one.
 pub const SIBLING_MARK: &str = "x-sibling-of";
 
+/// One operation of the spec, as the emulator sees it.
 #[derive(Debug, Clone)]
 pub struct Operation {
     /// The spec's `operationId`, e.g. `get_users_by_id`.
