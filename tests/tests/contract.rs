@@ -181,24 +181,6 @@ async fn every_operation_meets_its_contract() {
 /// Problems of seed methods excused for now: `(method, problem prefix, reason)`, as for
 /// `KNOWN_FAILURES`. An entry that no longer matches fails the test.
 const SEED_KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    // With `from`/`take` set, `get_all` switches to checkpoint paging and decodes only the
-    // checkpoint page (`{"clients": [..], "next": ..}`); the spec's 200 is a oneOf that also
-    // allows a plain array, which fails to decode there.
-    (
-        "client.get_clients(params).first_page()",
-        "decode: invalid type: map, expected a sequence",
-        "checkpoint paging decodes the checkpoint page only",
-    ),
-    (
-        "client.get_connections(params).first_page()",
-        "decode: invalid type: map, expected a sequence",
-        "checkpoint paging decodes the checkpoint page only",
-    ),
-    (
-        "client.client_grants().get_all(params).first_page()",
-        "decode: invalid type: map, expected a sequence",
-        "checkpoint paging decodes the checkpoint page only",
-    ),
     // The spec types the count as `number`; the method returns a `u64` (README) and refuses a
     // fractional count, which the generator sends.
     (
