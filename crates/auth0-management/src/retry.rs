@@ -244,21 +244,36 @@ pub(crate) struct SendStats {
 /// status: the caller interprets it) or the last transport error.
 pub(crate) async fn send(
     client: &reqwest::Client,
-    mut request: Request,
+    request: Request,
     policy: &RetryPolicy,
     clock: &dyn Clock,
     idempotent: bool,
 ) -> (reqwest::Result<Response>, SendStats) {
+    let (result, stats, _) =
+        send_keeping_copy(client, request, policy, clock, idempotent, false).await;
+    (result, stats)
+}
+
+/// Like [`send`]; with `keep_copy`, also returns a copy of the last request sent (when its body
+/// can be copied), so a caller that needs to send it again (after a 401) does not copy every
+/// request a second time.
+pub(crate) async fn send_keeping_copy(
+    client: &reqwest::Client,
+    mut request: Request,
+    policy: &RetryPolicy,
+    clock: &dyn Clock,
+    idempotent: bool,
+    keep_copy: bool,
+) -> (reqwest::Result<Response>, SendStats, Option<Request>) {
     let mut stats = SendStats::default();
     let mut waited = Duration::ZERO;
     loop {
         stats.attempts += 1;
-        let spare = if policy.max_retries > stats.attempts - 1 {
+        let spare = if keep_copy || policy.max_retries > stats.attempts - 1 {
             request.try_clone()
         } else {
             None
         };
-        let method = request.method().clone();
         let result = client.execute(request).await;
         let retries_done = stats.attempts - 1;
         let decision = match &result {
@@ -273,9 +288,13 @@ pub(crate) async fn send(
             ),
             Err(e) => decide_error(policy, e, idempotent, retries_done, waited),
         };
-        let (Decision::Retry(wait), Some(next)) = (decision, spare) else {
-            return (result, stats);
+        let (wait, next) = match (decision, spare) {
+            (Decision::Retry(wait), Some(next)) => (wait, next),
+            (_, spare) => return (result, stats, spare.filter(|_| keep_copy)),
         };
+        // The copy goes where the request was: one request in this future's state, not two.
+        request = next;
+        let method = request.method();
         match &result {
             Ok(resp) => tracing::debug!(
                 attempt = stats.attempts,
@@ -292,13 +311,16 @@ pub(crate) async fn send(
                 "retrying after transport error"
             ),
         }
-        if let Ok(resp) = result {
-            // Read (a bounded amount of) the body so the connection can be reused.
-            drain(resp).await;
-        }
-        clock.sleep(wait).await;
+        // Boxed: only a retry gets here, and inline these would enlarge every call's future.
+        Box::pin(async {
+            if let Ok(resp) = result {
+                // Read (a bounded amount of) the body so the connection can be reused.
+                drain(resp).await;
+            }
+            clock.sleep(wait).await;
+        })
+        .await;
         waited += wait;
-        request = next;
     }
 }
 

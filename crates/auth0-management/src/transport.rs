@@ -39,11 +39,12 @@ tokio::task_local! {
 }
 
 impl CallContext {
-    /// Runs `fut` with a fresh context, returning its output and the context.
-    pub(crate) async fn scope<F: Future>(fut: F) -> (F::Output, Arc<CallContext>) {
-        let ctx = Arc::new(CallContext::default());
-        let out = CALL.scope(ctx.clone(), fut).await;
-        (out, ctx)
+    /// `fut`, run with `ctx` as the context of the call (read `ctx` after it finished).
+    pub(crate) fn scope_with<F: Future>(
+        ctx: Arc<CallContext>,
+        fut: F,
+    ) -> impl Future<Output = F::Output> {
+        CALL.scope(ctx, fut)
     }
 
     pub(crate) fn take_error(&self) -> Option<Error> {
@@ -94,20 +95,15 @@ impl fmt::Debug for CoreTransport {
 }
 
 /// `Bearer <token>` as a header value marked sensitive (hidden from `Debug`, never indexed by
-/// HTTP/2 header compression).
+/// HTTP/2 header compression). Made once per token, not once per call.
 fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
-    let mut v =
-        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
-            Error::Auth {
-                status: None,
-                error: None,
-                error_description: Some(
-                    "the access token contains characters not allowed in an HTTP header".into(),
-                ),
-            }
-        })?;
-    v.set_sensitive(true);
-    Ok(v)
+    token.bearer_header().ok_or_else(|| Error::Auth {
+        status: None,
+        error: None,
+        error_description: Some(
+            "the access token contains characters not allowed in an HTTP header".into(),
+        ),
+    })
 }
 
 /// The token a request carries, read back from its `Authorization` header.
@@ -145,51 +141,76 @@ impl CoreTransport {
         request: Request,
     ) -> (reqwest::Result<Response>, u32) {
         let idempotent = retry::is_idempotent(request.method());
-        let spare = request.try_clone();
-        let rejected = token_of(&request);
-        let (result, stats) = retry::send(
+        // A copy of what was sent, for the one re-send after a 401 (the retry loop makes it
+        // anyway; it hands it back instead of this copying every request again).
+        let (result, stats, spare) = retry::send_keeping_copy(
             client,
             request,
             &self.retry,
             self.clock.as_ref(),
             idempotent,
+            true,
         )
         .await;
         let mut attempts = stats.attempts;
         let result = match result {
-            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => match (spare, rejected) {
-                (Some(mut again), Some(rejected)) => match self.fresh_token(&rejected).await {
-                    Some(header) => {
-                        tracing::debug!("401: retrying once with a new token");
-                        retry::drain(resp).await;
-                        again.headers_mut().insert(AUTHORIZATION, header);
-                        let (r, s) = retry::send(
-                            client,
-                            again,
-                            &self.retry,
-                            self.clock.as_ref(),
-                            idempotent,
+            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
+                match spare.and_then(|again| token_of(&again).map(|rejected| (again, rejected))) {
+                    // Boxed: a rare path, which would otherwise make every call's future larger.
+                    Some((again, rejected)) => {
+                        let (r, more) = Box::pin(
+                            self.after_unauthorized(client, resp, again, &rejected, idempotent),
                         )
                         .await;
-                        attempts += s.attempts;
+                        attempts += more;
                         r
                     }
                     None => Ok(resp),
-                },
-                _ => Ok(resp),
-            },
+                }
+            }
             other => other,
         };
         if let Ok(resp) = &result {
+            let status = resp.status();
+            // Only an error status's rate-limit details are ever read (`error::convert`):
+            // a success does not parse its headers for them.
+            let (rate_limit, retry_after) = if status.is_success() {
+                (None, None)
+            } else {
+                (
+                    RateLimit::from_headers(resp.headers()),
+                    retry::server_delay(resp.headers(), self.clock.system_now()),
+                )
+            };
             record_last(LastResponse {
-                status: resp.status(),
-                rate_limit: RateLimit::from_headers(resp.headers()),
-                retry_after: retry::server_delay(resp.headers(), self.clock.system_now()),
+                status,
+                rate_limit,
+                retry_after,
             });
         }
         // Every body the caller reads (the generated layer reads them whole) stops at the limit.
         let result = result.map(|resp| body_limit::limit(resp, self.max_response_bytes));
         (result, attempts)
+    }
+
+    /// After a 401 (`resp`) for `rejected`: with a new token, sends `again` once more; returns
+    /// the response to use and the attempts made here.
+    async fn after_unauthorized(
+        &self,
+        client: &reqwest::Client,
+        resp: Response,
+        mut again: Request,
+        rejected: &AccessToken,
+        idempotent: bool,
+    ) -> (reqwest::Result<Response>, u32) {
+        let Some(header) = self.fresh_token(rejected).await else {
+            return (Ok(resp), 0);
+        };
+        tracing::debug!("401: retrying once with a new token");
+        retry::drain(resp).await;
+        again.headers_mut().insert(AUTHORIZATION, header);
+        let (r, s) = retry::send(client, again, &self.retry, self.clock.as_ref(), idempotent).await;
+        (r, s.attempts)
     }
 
     /// After a 401 for `rejected`: a header with a different token, or `None` (the source has
