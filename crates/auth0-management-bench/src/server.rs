@@ -27,6 +27,9 @@ use tokio_rustls::TlsAcceptor;
 /// The id of the user that `GET /api/v2/users/{id}` returns.
 pub const BENCH_USER_ID: &str = "auth0|5f7c8ec7c33c6c004bbafe82";
 
+/// Pause after a failed `accept`.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
+
 /// Largest request body the token endpoint reads.
 const MAX_TOKEN_BODY: usize = 16 * 1024;
 
@@ -430,6 +433,8 @@ pub async fn start(config: ServerConfig) -> std::io::Result<Running> {
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = http.accept().await else {
+                // Out of file descriptors or the like: wait instead of spinning.
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             };
             st.counters.connections.fetch_add(1, Ordering::Relaxed);
@@ -451,6 +456,8 @@ pub async fn start(config: ServerConfig) -> std::io::Result<Running> {
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = https.accept().await else {
+                // Out of file descriptors or the like: wait instead of spinning.
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             };
             st.counters.connections.fetch_add(1, Ordering::Relaxed);
@@ -476,6 +483,8 @@ pub async fn start(config: ServerConfig) -> std::io::Result<Running> {
     tokio::spawn(async move {
         loop {
             let Ok((stream, _)) = control.accept().await else {
+                // Out of file descriptors or the like: wait instead of spinning.
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
                 continue;
             };
             let counters = counters.clone();
