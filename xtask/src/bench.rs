@@ -386,9 +386,9 @@ pub(crate) fn run(root: &Path, opts: &Options) -> Result<()> {
 
     let mut md = String::new();
     let cmd = if q {
-        "cargo xtask bench --quick"
+        "cargo xtask bench --quick".to_string()
     } else {
-        "cargo xtask bench"
+        format!("cargo xtask bench --runs {runs}")
     };
     md.push_str(&format!(
         "Measured with `{cmd}` ({runs} run(s) per row, median), {} s in all, on {}.\n\n",
