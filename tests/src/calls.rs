@@ -3152,7 +3152,7 @@ async fn op_put_factor_phone_templates(
     client: &Client,
     args: &Value,
 ) -> Result<Outcome, String> {
-    let body: types::GetGuardianFactorSmsTemplatesResponseContent = arg(args, "body")?;
+    let body: types::SetGuardianFactorSmsTemplatesRequestContent = arg(args, "body")?;
     let result = client.put_factor_phone_templates(&body).await;
     Ok(finish(result).await)
 }
@@ -3275,7 +3275,7 @@ async fn op_put_factor_sms_templates(
     client: &Client,
     args: &Value,
 ) -> Result<Outcome, String> {
-    let body: types::GetGuardianFactorSmsTemplatesResponseContent = arg(args, "body")?;
+    let body: types::SetGuardianFactorSmsTemplatesRequestContent = arg(args, "body")?;
     let result = client.put_factor_sms_templates(&body).await;
     Ok(finish(result).await)
 }

@@ -142,7 +142,18 @@ fn count_refs(v: &Value, uses: &mut BTreeMap<String, usize>) {
             if let Some(r) = m.get("$ref").and_then(Value::as_str) {
                 *uses.entry(r.to_string()).or_default() += 1;
             }
-            m.values().for_each(|x| count_refs(x, uses));
+            for (key, x) in m {
+                match (key.as_str(), x) {
+                    // The same response under several success statuses (spec-sync's sibling
+                    // statuses) is one use, so that it does not change which name wins.
+                    ("responses", Value::Object(responses)) => {
+                        let distinct: BTreeMap<String, &Value> =
+                            responses.values().map(|r| (canonical_json(r), r)).collect();
+                        distinct.values().for_each(|r| count_refs(r, uses));
+                    }
+                    _ => count_refs(x, uses),
+                }
+            }
         }
         Value::Array(a) => a.iter().for_each(|x| count_refs(x, uses)),
         _ => {}

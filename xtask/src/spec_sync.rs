@@ -501,7 +501,37 @@ fn normalize_responses(v: Value, stats: &mut Stats) -> Result<Value> {
     if success_bodies.len() > 1 {
         bail!("success responses have different bodies; not handled");
     }
+    accept_sibling_successes(&mut out, stats);
     Ok(Value::Object(out))
+}
+
+/// Auth0 does not always answer with the success status it documents (`PATCH
+/// /resource-servers/{id}` is documented 201 and answers 200; `POST /blacklists/tokens` answers
+/// 204), and a generated call fails on any status the spec does not list. A write that
+/// succeeded must not look like a failure (the caller would retry it), so an operation with one
+/// documented success also accepts its siblings: 200 and 201 when it has a body, and 200, 201
+/// and 204 when it has none.
+fn accept_sibling_successes(responses: &mut Map<String, Value>, stats: &mut Stats) {
+    let successes: Vec<String> = responses
+        .keys()
+        .filter(|c| c.starts_with('2'))
+        .cloned()
+        .collect();
+    let [code] = successes.as_slice() else {
+        return;
+    };
+    let response = responses[code].clone();
+    let siblings: &[&str] = if response.get("content").is_some() {
+        &["200", "201"]
+    } else {
+        &["200", "201", "204"]
+    };
+    for sibling in siblings {
+        if !responses.contains_key(*sibling) {
+            responses.insert((*sibling).to_string(), response.clone());
+            stats.add("sibling success statuses accepted");
+        }
+    }
 }
 
 fn normalize_components(v: Value, stats: &mut Stats) -> Result<Value> {
@@ -992,11 +1022,12 @@ fn tell_paging_shapes_apart(spec: &mut Value, stats: &mut Stats) {
         let props = schemas.get(name)?.get("properties")?.as_object()?;
         Some((name.to_string(), props.keys().cloned().collect()))
     };
+    // The `oneOf`s sit in component schemas and inline in operation responses (`GET /clients`).
+    let mut unions = Vec::new();
+    one_ofs(&spec["components"]["schemas"], &mut unions);
+    one_ofs(&spec["paths"], &mut unions);
     let mut offset_pages = BTreeSet::new();
-    for s in schemas.values() {
-        let Some(branches) = s.get("oneOf").and_then(Value::as_array) else {
-            continue;
-        };
+    for branches in unions {
         let shapes: Vec<_> = branches.iter().filter_map(props_of).collect();
         let has_checkpoint = shapes.iter().any(|(_, p)| p.iter().any(|k| k == "next"));
         for (name, props) in &shapes {
@@ -1025,6 +1056,20 @@ fn tell_paging_shapes_apart(spec: &mut Value, stats: &mut Stats) {
             r.push(json!("total"));
             stats.add("offset pages beside a checkpoint page require `total`");
         }
+    }
+}
+
+/// Every `oneOf` branch list under `v`.
+fn one_ofs<'a>(v: &'a Value, out: &mut Vec<&'a Vec<Value>>) {
+    match v {
+        Value::Object(map) => {
+            if let Some(branches) = map.get("oneOf").and_then(Value::as_array) {
+                out.push(branches);
+            }
+            map.values().for_each(|v| one_ofs(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| one_ofs(v, out)),
+        _ => {}
     }
 }
 
@@ -1215,6 +1260,55 @@ mod tests {
         let s = &out["components"]["schemas"];
         assert_eq!(s["Offset"]["required"], json!(["total"]));
         assert!(s["Checkpoint"].get("required").is_none());
+    }
+
+    #[test]
+    fn one_documented_success_accepts_its_siblings() {
+        let ok = |code: &str, body: bool| {
+            let mut r = json!({"description": "prose"});
+            if body {
+                r["content"] = json!({"application/json": {"schema": {"type": "string"}}});
+            }
+            json!({"operationId": "op", "responses": {code: r, "404": {"description": ""}}})
+        };
+        let codes = |op: Value| -> Vec<String> {
+            let out = normalize(spec_with(op, json!({})), &[], &mut Stats::default()).unwrap();
+            let r = out["paths"]["/things/{id}"]["get"]["responses"]
+                .as_object()
+                .unwrap();
+            let mut codes: Vec<String> = r.keys().cloned().collect();
+            codes.sort();
+            codes
+        };
+        assert_eq!(codes(ok("201", true)), ["200", "201", "404"]);
+        assert_eq!(codes(ok("202", true)), ["200", "201", "202", "404"]);
+        assert_eq!(codes(ok("204", false)), ["200", "201", "204", "404"]);
+        // Two documented successes are taken as they are.
+        let mut two = ok("200", true);
+        two["responses"]["202"] = two["responses"]["200"].clone();
+        assert_eq!(codes(two), ["200", "202", "404"]);
+    }
+
+    #[test]
+    fn inline_response_unions_are_told_apart_too() {
+        let op = json!({"operationId": "list", "responses": {"200": {"description": "",
+        "content": {"application/json": {"schema": {"oneOf": [
+            {"type": "array", "items": {"type": "string"}},
+            {"$ref": "#/components/schemas/Offset"},
+            {"$ref": "#/components/schemas/Checkpoint"}
+        ]}}}}}});
+        let schemas = json!({
+            "Offset": {"type": "object", "properties": {"start": {"type": "number"},
+                "limit": {"type": "number"}, "total": {"type": "number"},
+                "things": {"type": "array", "items": {"type": "string"}}}},
+            "Checkpoint": {"type": "object", "properties": {"next": {"type": "string"},
+                "things": {"type": "array", "items": {"type": "string"}}}}
+        });
+        let out = normalize(spec_with(op, schemas), &[], &mut Stats::default()).unwrap();
+        assert_eq!(
+            out["components"]["schemas"]["Offset"]["required"],
+            json!(["total"])
+        );
     }
 
     #[test]

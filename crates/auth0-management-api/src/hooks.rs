@@ -74,13 +74,16 @@ impl fmt::Debug for Inner {
 /// Progenitor adds `api-version: <info.version>` to every request; Auth0 does not read it.
 const PROGENITOR_API_VERSION_HEADER: &str = "api-version";
 
-/// Percent-encodes `|` in the path. Progenitor's path encoder leaves it raw (URL parsers accept
-/// it), but RFC 3986 does not allow it in a path and every Auth0 user id has one (`auth0|abc`).
-/// Path templates never contain `|`, so each one comes from a parameter.
-fn encode_pipes(url: &mut reqwest::Url) {
-    if url.path().contains('|') {
-        let path = url.path().replace('|', "%7C");
-        url.set_path(&path);
+/// The path-segment encoder of every generated call (`cargo xtask codegen` imports this one
+/// instead of progenitor's). Progenitor's leaves `|` and `\` raw: RFC 3986 does not allow `|` in
+/// a path, and every Auth0 user id has one (`auth0|abc`); URL parsing reads `\` as `/`, so
+/// `a\b` would reach `.../a/b`, another endpoint.
+pub fn encode_path(segment: &str) -> String {
+    let encoded = progenitor_client::encode_path(segment);
+    if encoded.contains(['|', '\\']) {
+        encoded.replace('|', "%7C").replace('\\', "%5C")
+    } else {
+        encoded
     }
 }
 
@@ -91,7 +94,6 @@ impl ClientHooks<Inner> for crate::Client {
         info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove(PROGENITOR_API_VERSION_HEADER);
-        encode_pipes(request.url_mut());
         match &self.inner().transport {
             Some(transport) => transport
                 .prepare(request, info.operation_id)

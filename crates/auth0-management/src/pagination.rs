@@ -88,16 +88,17 @@
 //! `=> checkpoint <items field>` in the macro), start with [`Paginator::checkpoint`] and pass
 //! [`PageRequest::from`] / [`PageRequest::take`] to the generated call.
 //!
-//! Caveat for endpoints with both shapes (e.g. `ListConnectionsResponseContent`): the generated
-//! enum is untagged and tries the offset object first, whose fields are all optional, so a
-//! checkpoint response may decode as the offset variant and lose `next`. Such checkpoint pages
-//! are fetched by hand and decoded into the checkpoint type (`managers/checkpoint.rs`).
+//! Endpoints with both shapes (clients, connections, client grants) start with
+//! [`PageRequest::first`] and pass every `PageRequest` accessor to one generated call. Their
+//! generated response enum is untagged; `cargo xtask spec-sync` makes `total` required on the
+//! offset page so that a checkpoint page (`next`, no `total`) cannot decode as an offset page.
 //!
 //! [`ManagementClient`]: crate::ManagementClient
 
 use std::collections::HashSet;
 use std::fmt;
 use std::future::Future;
+use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use futures::stream::{self, BoxStream, StreamExt as _, TryStreamExt as _};
@@ -131,6 +132,29 @@ fn to_i64(n: u64) -> i64 {
 }
 
 impl PageRequest {
+    /// The first request of a listing that offers both modes (clients, connections, client
+    /// grants): checkpoint when the caller set `from` or `take`, offset otherwise; `default_size`
+    /// fills in the page size the caller left out.
+    pub fn first(
+        page: Option<u64>,
+        per_page: Option<u64>,
+        from: Option<String>,
+        take: Option<u64>,
+        default_size: u64,
+    ) -> Self {
+        if from.is_some() || take.is_some() {
+            PageRequest::Checkpoint {
+                from,
+                take: take.unwrap_or(default_size),
+            }
+        } else {
+            PageRequest::Offset {
+                page: page.unwrap_or(0),
+                per_page: per_page.unwrap_or(default_size),
+            }
+        }
+    }
+
     /// `Some(page)` in offset mode, for the generated `page` parameter.
     pub fn page(&self) -> Option<u64> {
         match self {
@@ -155,6 +179,12 @@ impl PageRequest {
         }
     }
 
+    /// [`include_totals`](Self::include_totals), unless the caller chose: offset requests ask
+    /// for totals unless the caller said otherwise; checkpoint pages have none.
+    pub fn include_totals_or(&self, caller: Option<bool>) -> Option<bool> {
+        self.include_totals().map(|t| caller.unwrap_or(t))
+    }
+
     /// The checkpoint cursor, for the generated `from` parameter.
     pub fn from(&self) -> Option<&str> {
         match self {
@@ -167,6 +197,22 @@ impl PageRequest {
     pub fn take(&self) -> Option<i64> {
         match self {
             PageRequest::Checkpoint { take, .. } => Some(to_i64(*take)),
+            PageRequest::Offset { .. } => None,
+        }
+    }
+
+    /// [`per_page`](Self::per_page) for parameters typed `NonZeroU64` (0 is left out).
+    pub fn per_page_nonzero(&self) -> Option<NonZeroU64> {
+        match self {
+            PageRequest::Offset { per_page, .. } => NonZeroU64::new(*per_page),
+            PageRequest::Checkpoint { .. } => None,
+        }
+    }
+
+    /// [`take`](Self::take) for parameters typed `NonZeroU64` (0 is left out).
+    pub fn take_nonzero(&self) -> Option<NonZeroU64> {
+        match self {
+            PageRequest::Checkpoint { take, .. } => NonZeroU64::new(*take),
             PageRequest::Offset { .. } => None,
         }
     }

@@ -90,11 +90,21 @@ async fn ids_stay_in_their_path_segment() {
         ]
     );
 
-    // Why `path_id` (which every manager applies) refuses backslashes: unchecked, the generated
-    // client leaves `\` as is and URL parsing reads it as `/`.
+    // A backslash stays in its segment, through the managers and the generated client alike
+    // (URL parsing would read a raw `\` as `/`).
+    bounded(client.users().get("..\\clients")).await.unwrap();
+    assert_eq!(
+        server.requests().pop().unwrap().target,
+        "/api/v2/users/..%5Cclients"
+    );
     let api = client.api();
-    let _ = bounded(client.call(api.get_users_by_id("a\\b", None, None))).await;
-    assert_eq!(server.requests().pop().unwrap().target, "/api/v2/users/a/b");
+    bounded(client.call(api.get_users_by_id("a\\b", None, None)))
+        .await
+        .unwrap();
+    assert_eq!(
+        server.requests().pop().unwrap().target,
+        "/api/v2/users/a%5Cb"
+    );
 }
 
 #[tokio::test]
@@ -102,7 +112,7 @@ async fn ids_that_cannot_be_sent_safely_are_refused_before_sending() {
     let server = echo_server().await;
     let client = static_client(&server).build().unwrap();
     let update = auth0_management::api::types::UpdateUserRequestContent::default();
-    for bad in ["", " ", "\t\n", ".", "..", "a\\b", "..\\clients"] {
+    for bad in ["", " ", "\t\n", ".", ".."] {
         let results: Vec<(&str, Result<(), Error>)> = vec![
             ("users.get", client.users().get(bad).await.map(drop)),
             (

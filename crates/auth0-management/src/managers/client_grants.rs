@@ -4,10 +4,7 @@
 //! updates and deletes the grants that let a client call an API with some scopes. The seed has
 //! no client-level shortcut for these; they live on the manager only.
 
-use std::num::NonZeroU64;
-
 use crate::api::types;
-use crate::managers::checkpoint;
 use crate::pagination::{IntoPage as _, Page, PageRequest, Paginator, impl_into_page};
 use crate::{Error, ManagementClient, path_id};
 
@@ -24,51 +21,25 @@ async fn list_page(
     params: &GetClientGrantsParams,
     req: PageRequest,
 ) -> Result<Page<types::ClientGrantResponseContent>, Error> {
-    match req {
-        PageRequest::Offset { page, per_page } => {
-            let api = client.api();
-            let allow_any_organization = params
-                .allow_any_organization
-                .map(types::NetworkAclActionLogEnum);
-            client
-                .call(api.get_client_grants(
-                    allow_any_organization.as_ref(),
-                    params.audience.as_deref(),
-                    params.client_id.as_deref(),
-                    params.default_for,
-                    None,
-                    Some(params.include_totals.unwrap_or(true)),
-                    Some(page),
-                    NonZeroU64::new(per_page),
-                    params.subject_type.as_deref(),
-                    None,
-                ))
-                .await
-                .map(|r| r.into_page())
-        }
-        PageRequest::Checkpoint { from, take } => {
-            let mut query = Vec::new();
-            checkpoint::push(
-                &mut query,
-                "allow_any_organization",
-                params.allow_any_organization,
-            );
-            checkpoint::push(&mut query, "audience", params.audience.as_deref());
-            checkpoint::push(&mut query, "client_id", params.client_id.as_deref());
-            checkpoint::push(&mut query, "default_for", params.default_for);
-            checkpoint::push(&mut query, "from", from.as_deref());
-            checkpoint::push(&mut query, "subject_type", params.subject_type.as_deref());
-            checkpoint::push(&mut query, "take", NonZeroU64::new(take));
-            checkpoint::get_json::<types::ListClientGrantPaginatedResponseContent>(
-                client,
-                "get_client_grants",
-                "client-grants",
-                query,
-            )
-            .await
-            .map(|p| Page::new(p.client_grants).with_next(p.next))
-        }
-    }
+    let allow_any_organization = params
+        .allow_any_organization
+        .map(types::NetworkAclActionLogEnum);
+    let api = client.api();
+    client
+        .call(api.get_client_grants(
+            allow_any_organization.as_ref(),
+            params.audience.as_deref(),
+            params.client_id.as_deref(),
+            params.default_for,
+            req.from(),
+            req.include_totals_or(params.include_totals),
+            req.page(),
+            req.per_page_nonzero(),
+            params.subject_type.as_deref(),
+            req.take_nonzero(),
+        ))
+        .await
+        .map(|r| r.into_page())
 }
 
 /// Query parameters of `GET /client-grants` (all optional).
@@ -194,17 +165,13 @@ impl ClientGrantsManager {
         params: GetClientGrantsParams,
     ) -> Paginator<types::ClientGrantResponseContent> {
         let client = self.client.clone();
-        let first = if params.from.is_some() || params.take.is_some() {
-            PageRequest::Checkpoint {
-                from: params.from.clone(),
-                take: params.take.unwrap_or(DEFAULT_PAGE_SIZE),
-            }
-        } else {
-            PageRequest::Offset {
-                page: params.page.unwrap_or(0),
-                per_page: params.per_page.unwrap_or(DEFAULT_PAGE_SIZE),
-            }
-        };
+        let first = PageRequest::first(
+            params.page,
+            params.per_page,
+            params.from.clone(),
+            params.take,
+            DEFAULT_PAGE_SIZE,
+        );
         Paginator::new(first, move |req| {
             let client = client.clone();
             let params = params.clone();

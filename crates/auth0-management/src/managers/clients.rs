@@ -4,10 +4,7 @@
 //! deletes clients and rotates their secrets; the seed's `getClients`, `getClient`,
 //! `createClient`, `updateClient` and `deleteClient` are also methods of [`ManagementClient`].
 
-use std::num::NonZeroU64;
-
 use crate::api::types;
-use crate::managers::checkpoint;
 use crate::pagination::{IntoPage as _, Page, PageRequest, Paginator, impl_into_page};
 use crate::{Error, ManagementClient, path_id};
 
@@ -194,52 +191,24 @@ async fn list_page(
                 .map_err(|e| Error::InvalidInput(format!("external_client_id: {e}")))
         })
         .transpose()?;
-    match req {
-        PageRequest::Offset { page, per_page } => {
-            let api = client.api();
-            client
-                .call(api.get_clients(
-                    params.app_type.as_deref(),
-                    external_client_id.as_ref(),
-                    params.fields.as_deref(),
-                    None,
-                    params.include_fields,
-                    Some(params.include_totals.unwrap_or(true)),
-                    params.is_first_party,
-                    params.is_global,
-                    Some(page),
-                    Some(i64::try_from(per_page).unwrap_or(i64::MAX)),
-                    params.q.as_deref(),
-                    None,
-                ))
-                .await
-                .map(|r| r.into_page())
-        }
-        PageRequest::Checkpoint { from, take } => {
-            let mut query = Vec::new();
-            checkpoint::push(&mut query, "app_type", params.app_type.as_deref());
-            checkpoint::push(
-                &mut query,
-                "external_client_id",
-                params.external_client_id.as_deref(),
-            );
-            checkpoint::push(&mut query, "fields", params.fields.as_deref());
-            checkpoint::push(&mut query, "from", from.as_deref());
-            checkpoint::push(&mut query, "include_fields", params.include_fields);
-            checkpoint::push(&mut query, "is_first_party", params.is_first_party);
-            checkpoint::push(&mut query, "is_global", params.is_global);
-            checkpoint::push(&mut query, "q", params.q.as_deref());
-            checkpoint::push(&mut query, "take", NonZeroU64::new(take));
-            checkpoint::get_json::<types::ListClientsPaginatedResponseContent>(
-                client,
-                "get_clients",
-                "clients",
-                query,
-            )
-            .await
-            .map(|p| Page::new(p.clients).with_next(p.next))
-        }
-    }
+    let api = client.api();
+    client
+        .call(api.get_clients(
+            params.app_type.as_deref(),
+            external_client_id.as_ref(),
+            params.fields.as_deref(),
+            req.from(),
+            params.include_fields,
+            req.include_totals_or(params.include_totals),
+            params.is_first_party,
+            params.is_global,
+            req.page(),
+            req.per_page(),
+            params.q.as_deref(),
+            req.take_nonzero(),
+        ))
+        .await
+        .map(|r| r.into_page())
 }
 
 /// Clients (applications). Obtained with [`ManagementClient::clients`].
@@ -271,17 +240,13 @@ impl ClientsManager {
     /// ```
     pub fn get_all(&self, params: GetClientsParams) -> Paginator<types::Client> {
         let client = self.client.clone();
-        let first = if params.from.is_some() || params.take.is_some() {
-            PageRequest::Checkpoint {
-                from: params.from.clone(),
-                take: params.take.unwrap_or(DEFAULT_PAGE_SIZE),
-            }
-        } else {
-            PageRequest::Offset {
-                page: params.page.unwrap_or(0),
-                per_page: params.per_page.unwrap_or(DEFAULT_PAGE_SIZE),
-            }
-        };
+        let first = PageRequest::first(
+            params.page,
+            params.per_page,
+            params.from.clone(),
+            params.take,
+            DEFAULT_PAGE_SIZE,
+        );
         Paginator::new(first, move |req| {
             let client = client.clone();
             let params = params.clone();

@@ -5,10 +5,7 @@
 //! `createConnection`, `updateConnection` and `deleteConnection` are also methods of
 //! [`ManagementClient`].
 
-use std::num::NonZeroU64;
-
 use crate::api::types;
-use crate::managers::checkpoint;
 use crate::pagination::{IntoPage as _, Page, PageRequest, Paginator, impl_into_page};
 use crate::{Error, ManagementClient, path_id};
 
@@ -163,44 +160,21 @@ async fn list_page(
     params: &GetConnectionsParams,
     req: PageRequest,
 ) -> Result<Page<types::ConnectionForList>, Error> {
-    match req {
-        PageRequest::Offset { page, per_page } => {
-            let api = client.api();
-            client
-                .call(api.get_connections(
-                    params.fields.as_deref(),
-                    None,
-                    params.include_fields,
-                    Some(params.include_totals.unwrap_or(true)),
-                    params.name.as_deref(),
-                    Some(page),
-                    NonZeroU64::new(per_page),
-                    params.strategy.as_ref(),
-                    None,
-                ))
-                .await
-                .map(|r| r.into_page())
-        }
-        PageRequest::Checkpoint { from, take } => {
-            let mut query = Vec::new();
-            checkpoint::push(&mut query, "fields", params.fields.as_deref());
-            checkpoint::push(&mut query, "from", from.as_deref());
-            checkpoint::push(&mut query, "include_fields", params.include_fields);
-            checkpoint::push(&mut query, "name", params.name.as_deref());
-            for s in params.strategy.iter().flatten() {
-                query.push(("strategy", s.to_string()));
-            }
-            checkpoint::push(&mut query, "take", NonZeroU64::new(take));
-            checkpoint::get_json::<types::ListConnectionsCheckpointPaginatedResponseContent>(
-                client,
-                "get_connections",
-                "connections",
-                query,
-            )
-            .await
-            .map(|p| Page::new(p.connections).with_next(p.next))
-        }
-    }
+    let api = client.api();
+    client
+        .call(api.get_connections(
+            params.fields.as_deref(),
+            req.from(),
+            params.include_fields,
+            req.include_totals_or(params.include_totals),
+            params.name.as_deref(),
+            req.page(),
+            req.per_page_nonzero(),
+            params.strategy.as_ref(),
+            req.take_nonzero(),
+        ))
+        .await
+        .map(|r| r.into_page())
 }
 
 /// Connections. Obtained with [`ManagementClient::connections`].
@@ -229,17 +203,13 @@ impl ConnectionsManager {
     /// ```
     pub fn get_all(&self, params: GetConnectionsParams) -> Paginator<types::ConnectionForList> {
         let client = self.client.clone();
-        let first = if params.from.is_some() || params.take.is_some() {
-            PageRequest::Checkpoint {
-                from: params.from.clone(),
-                take: params.take.unwrap_or(DEFAULT_PAGE_SIZE),
-            }
-        } else {
-            PageRequest::Offset {
-                page: params.page.unwrap_or(0),
-                per_page: params.per_page.unwrap_or(DEFAULT_PAGE_SIZE),
-            }
-        };
+        let first = PageRequest::first(
+            params.page,
+            params.per_page,
+            params.from.clone(),
+            params.take,
+            DEFAULT_PAGE_SIZE,
+        );
         Paginator::new(first, move |req| {
             let client = client.clone();
             let params = params.clone();

@@ -171,9 +171,7 @@ impl LogsManager {
                 let api = client.api();
                 // The sort only applies in offset mode (checkpoint pages follow the log order).
                 let sort = params.sort.as_deref().filter(|_| !req.is_checkpoint());
-                let include_totals = req
-                    .include_totals()
-                    .map(|t| params.include_totals.unwrap_or(t));
+                let include_totals = req.include_totals_or(params.include_totals);
                 client
                     .call(api.get_logs(
                         params.fields.as_deref(),

@@ -12,7 +12,6 @@ pub mod blacklisted_tokens;
     feature = "connections",
     feature = "client-grants"
 ))]
-mod checkpoint;
 #[cfg(feature = "client-grants")]
 pub mod client_grants;
 #[cfg(feature = "clients")]
