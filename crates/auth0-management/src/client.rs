@@ -4,8 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
-use futures::FutureExt as _;
-use futures::future::Either;
+use futures::TryFutureExt as _;
 use progenitor_client::ResponseValue;
 use serde::Serialize;
 
@@ -135,7 +134,7 @@ impl ManagementClient {
         E: Serialize,
     {
         self.call_response(request)
-            .map(|result| result.map(ResponseValue::into_inner))
+            .map_ok(ResponseValue::into_inner)
     }
 
     /// Like [`call`](Self::call), keeping the status and headers of the response.
@@ -150,12 +149,12 @@ impl ManagementClient {
         // Combinators, not `async` blocks: a generated call's future is large (over 1.5 KB),
         // and an `async` layer that takes it by value and awaits it holds it twice, so each
         // layer would double the size of the whole call (and of every copy made when it
-        // moves). Here the request is held once, inside the task-local scope.
+        // moves). Here the request is held once, inside the task-local scope. `or_else` hands
+        // a success straight through (the decoded body is not parked in another future first).
         let ctx = Arc::new(CallContext::default());
-        CallContext::scope_with(ctx.clone(), request).then(move |result| match result {
-            Ok(v) => Either::Left(std::future::ready(Ok(v))),
+        CallContext::scope_with(ctx.clone(), request).or_else(move |e| {
             // The error path is rare and its future is not small: boxed.
-            Err(e) => Either::Right(Box::pin(async move { Err(convert(e, Some(&ctx)).await) })),
+            Box::pin(async move { Err(convert(e, Some(&ctx)).await) })
         })
     }
 }

@@ -470,8 +470,15 @@ impl ClientCredentials {
         *request.timeout_mut() = self.timeout;
 
         let started = self.clock.now();
-        let (result, stats) =
-            retry::send(&self.http, request, &self.retry, self.clock.as_ref(), true).await;
+        let (result, stats) = retry::send(
+            &self.http,
+            request,
+            &self.retry,
+            self.clock.as_ref(),
+            true,
+            None,
+        )
+        .await;
         let response = result.map_err(Error::from_reqwest)?;
         let status = response.status();
         tracing::debug!(

@@ -3,10 +3,13 @@
 //! [`Transport`] hook.
 
 use std::fmt;
+use std::future::{Future, ready};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use auth0_management_api::hooks::{BoxFuture, Transport};
+use futures::FutureExt as _;
+use futures::future::Either;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument as _;
@@ -117,7 +120,8 @@ fn token_of(request: &Request) -> Option<AccessToken> {
 }
 
 impl CoreTransport {
-    /// Adds the default headers, the timeout and the `Authorization` header.
+    /// Adds the default headers and the `Authorization` header. (The timeout is set by
+    /// [`send`](Self::send), on each attempt.)
     pub(crate) async fn authorize(&self, request: &mut Request) -> Result<(), Error> {
         // `|` in the path was already percent-encoded by the generated crate's hooks.
         let headers = request.headers_mut();
@@ -126,50 +130,60 @@ impl CoreTransport {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        if request.timeout().is_none() {
-            *request.timeout_mut() = self.timeout;
-        }
         let token = self.token_source.token().await?;
         request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
         Ok(())
     }
 
-    /// Sends with retries; on a 401, refreshes the token and sends once more.
-    pub(crate) async fn send(
-        &self,
-        client: &reqwest::Client,
+    /// Sends with retries and the timeout; on a 401, refreshes the token and sends once more.
+    ///
+    /// Combinators, not an `async fn`, for the reason given in [`ManagementClient::call`]: an
+    /// `async` layer keeps its `request` argument in a slot of its own beside the future it
+    /// hands the request to, and this future is boxed for every call.
+    ///
+    /// [`ManagementClient::call`]: crate::ManagementClient::call
+    pub(crate) fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: Request,
-    ) -> (reqwest::Result<Response>, u32) {
+    ) -> impl Future<Output = (reqwest::Result<Response>, u32)> + Send + 'a {
         let idempotent = retry::is_idempotent(request.method());
         // A copy of what was sent, for the one re-send after a 401 (the retry loop makes it
         // anyway; it hands it back instead of this copying every request again).
-        let (result, stats, spare) = retry::send_keeping_copy(
+        retry::send_keeping_copy(
             client,
             request,
             &self.retry,
             self.clock.as_ref(),
             idempotent,
             true,
+            self.timeout,
         )
-        .await;
-        let mut attempts = stats.attempts;
-        let result = match result {
-            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
-                match spare.and_then(|again| token_of(&again).map(|rejected| (again, rejected))) {
-                    // Boxed: a rare path, which would otherwise make every call's future larger.
-                    Some((again, rejected)) => {
-                        let (r, more) = Box::pin(
-                            self.after_unauthorized(client, resp, again, &rejected, idempotent),
-                        )
-                        .await;
-                        attempts += more;
-                        r
+        .then(move |(result, stats, spare)| {
+            let attempts = stats.attempts;
+            match result {
+                Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
+                    match spare.and_then(|again| token_of(&again).map(|rejected| (again, rejected)))
+                    {
+                        // Boxed: a rare path, which would otherwise make every call's future
+                        // larger.
+                        Some((again, rejected)) => Either::Right(Box::pin(async move {
+                            let (r, more) = self
+                                .after_unauthorized(client, resp, again, &rejected, idempotent)
+                                .await;
+                            (r, attempts + more)
+                        })),
+                        None => Either::Left(ready((Ok(resp), attempts))),
                     }
-                    None => Ok(resp),
                 }
+                other => Either::Left(ready((other, attempts))),
             }
-            other => other,
-        };
+        })
+        .map(move |(result, attempts)| (self.finish(result), attempts))
+    }
+
+    /// Records the final response for the caller and puts the body limit on it.
+    fn finish(&self, result: reqwest::Result<Response>) -> reqwest::Result<Response> {
         if let Ok(resp) = &result {
             let status = resp.status();
             // Only an error status's rate-limit details are ever read (`error::convert`):
@@ -189,8 +203,7 @@ impl CoreTransport {
             });
         }
         // Every body the caller reads (the generated layer reads them whole) stops at the limit.
-        let result = result.map(|resp| body_limit::limit(resp, self.max_response_bytes));
-        (result, attempts)
+        result.map(|resp| body_limit::limit(resp, self.max_response_bytes))
     }
 
     /// After a 401 (`resp`) for `rejected`: with a new token, sends `again` once more; returns
@@ -209,7 +222,15 @@ impl CoreTransport {
         tracing::debug!("401: retrying once with a new token");
         retry::drain(resp).await;
         again.headers_mut().insert(AUTHORIZATION, header);
-        let (r, s) = retry::send(client, again, &self.retry, self.clock.as_ref(), idempotent).await;
+        let (r, s) = retry::send(
+            client,
+            again,
+            &self.retry,
+            self.clock.as_ref(),
+            idempotent,
+            self.timeout,
+        )
+        .await;
         (r, s.attempts)
     }
 
@@ -264,25 +285,27 @@ impl Transport for CoreTransport {
             duration_ms = tracing::field::Empty,
         );
         let handle = span.clone();
+        let started = self.clock.now();
+        // Combinators, not an `async` block that awaits `send`: the block would keep the
+        // request in a slot of its own, and this box is allocated for every call.
         Box::pin(
-            async move {
-                let started = self.clock.now();
-                let (result, attempts) = self.send(client, request).await;
-                handle.record("attempts", attempts);
-                handle.record(
-                    "duration_ms",
-                    u64::try_from(self.clock.now().duration_since(started).as_millis())
-                        .unwrap_or(u64::MAX),
-                );
-                match &result {
-                    Ok(resp) => {
-                        handle.record("status", resp.status().as_u16());
+            self.send(client, request)
+                .map(move |(result, attempts)| {
+                    handle.record("attempts", attempts);
+                    handle.record(
+                        "duration_ms",
+                        u64::try_from(self.clock.now().duration_since(started).as_millis())
+                            .unwrap_or(u64::MAX),
+                    );
+                    match &result {
+                        Ok(resp) => {
+                            handle.record("status", resp.status().as_u16());
+                        }
+                        Err(e) => tracing::debug!(error = %e, "request failed"),
                     }
-                    Err(e) => tracing::debug!(error = %e, "request failed"),
-                }
-                result
-            }
-            .instrument(span),
+                    result
+                })
+                .instrument(span),
         )
     }
 }
