@@ -5,7 +5,10 @@
 //! - `codegen [--check]`: generate the low-level client and its cargo features from that spec;
 //!   `--check` fails, with a diff, when a checked-in file is stale.
 //! - `build-bench`: time the SDK's own build for a few feature sets (see `build_bench.rs`).
+//! - `bench [--quick] [--runs N] [--out FILE]`: the SDK against hand-written reqwest calls on a
+//!   local mock tenant (see `bench.rs`).
 
+mod bench;
 mod build_bench;
 mod codegen;
 mod contract_calls;
@@ -21,7 +24,8 @@ use anyhow::{Context, Result, bail};
 const USAGE: &str = "usage:
   cargo xtask spec-sync --from <path or https URL>
   cargo xtask codegen [--check]
-  cargo xtask build-bench [--out <file.md>]";
+  cargo xtask build-bench [--out <file.md>]
+  cargo xtask bench [--quick] [--runs <n>] [--out <file.md>]";
 
 fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
@@ -51,6 +55,19 @@ fn run(args: Vec<String>) -> Result<()> {
         Some("build-bench") => {
             let out = flag_value(&args[1..], "--out")?.map(PathBuf::from);
             build_bench::run(&root, out.as_deref())
+        }
+        Some("bench") => {
+            let rest = &args[1..];
+            let runs = match flag_value(rest, "--runs")? {
+                Some(n) => n.parse().context("--runs needs a number")?,
+                None => 3,
+            };
+            let opts = bench::Options {
+                quick: rest.iter().any(|a| a == "--quick"),
+                runs,
+                out: flag_value(rest, "--out")?.map(PathBuf::from),
+            };
+            bench::run(&root, &opts)
         }
         _ => bail!("{USAGE}"),
     }

@@ -4,6 +4,7 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use futures::TryFutureExt as _;
 use progenitor_client::ResponseValue;
 use serde::Serialize;
 
@@ -127,26 +128,33 @@ impl ManagementClient {
     /// let user = client.call(client.api().get_users_by_id(id, None, None)).await?;
     /// # let _ = user; Ok(()) }
     /// ```
-    pub async fn call<T, E, F>(&self, request: F) -> Result<T, Error>
+    pub fn call<T, E, F>(&self, request: F) -> impl Future<Output = Result<T, Error>> + use<T, E, F>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
         E: Serialize,
     {
         self.call_response(request)
-            .await
-            .map(ResponseValue::into_inner)
+            .map_ok(ResponseValue::into_inner)
     }
 
     /// Like [`call`](Self::call), keeping the status and headers of the response.
-    pub async fn call_response<T, E, F>(&self, request: F) -> Result<ResponseValue<T>, Error>
+    pub fn call_response<T, E, F>(
+        &self,
+        request: F,
+    ) -> impl Future<Output = Result<ResponseValue<T>, Error>> + use<T, E, F>
     where
         F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
         E: Serialize,
     {
-        let (result, ctx) = CallContext::scope(request).await;
-        match result {
-            Ok(v) => Ok(v),
-            Err(e) => Err(convert(e, Some(&ctx)).await),
-        }
+        // Combinators, not `async` blocks: a generated call's future is large (over 1.5 KB),
+        // and an `async` layer that takes it by value and awaits it holds it twice, so each
+        // layer would double the size of the whole call (and of every copy made when it
+        // moves). Here the request is held once, inside the task-local scope. `or_else` hands
+        // a success straight through (the decoded body is not parked in another future first).
+        let ctx = Arc::new(CallContext::default());
+        CallContext::scope_with(ctx.clone(), request).or_else(move |e| {
+            // The error path is rare and its future is not small: boxed.
+            Box::pin(async move { Err(convert(e, Some(&ctx)).await) })
+        })
     }
 }

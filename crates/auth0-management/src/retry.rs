@@ -2,10 +2,14 @@
 //! requests alike).
 
 use std::collections::hash_map::RandomState;
+use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::task::{Context, Poll, ready};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use auth0_management_api::hooks::BoxFuture;
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{Method, Request, Response, StatusCode};
 
@@ -241,64 +245,180 @@ pub(crate) struct SendStats {
 }
 
 /// Sends `request`, retrying per `policy`. Returns the last response (which may be an error
-/// status: the caller interprets it) or the last transport error.
+/// status: the caller interprets it) or the last transport error. `timeout` applies to each
+/// attempt that has none of its own.
 pub(crate) async fn send(
     client: &reqwest::Client,
-    mut request: Request,
+    request: Request,
     policy: &RetryPolicy,
     clock: &dyn Clock,
     idempotent: bool,
+    timeout: Option<Duration>,
 ) -> (reqwest::Result<Response>, SendStats) {
-    let mut stats = SendStats::default();
-    let mut waited = Duration::ZERO;
-    loop {
-        stats.attempts += 1;
-        let spare = if policy.max_retries > stats.attempts - 1 {
+    let (result, stats, _) =
+        send_keeping_copy(client, request, policy, clock, idempotent, false, timeout).await;
+    (result, stats)
+}
+
+/// Like [`send`]; with `keep_copy`, also returns a copy of the last request sent (when its body
+/// can be copied), so a caller that needs to send it again (after a 401) does not copy every
+/// request a second time.
+pub(crate) fn send_keeping_copy<'a>(
+    client: &'a reqwest::Client,
+    request: Request,
+    policy: &'a RetryPolicy,
+    clock: &'a dyn Clock,
+    idempotent: bool,
+    keep_copy: bool,
+    timeout: Option<Duration>,
+) -> impl Future<Output = (reqwest::Result<Response>, SendStats, Option<Request>)> + Send + 'a {
+    let mut send = RetrySend {
+        client,
+        execute: reqwest::Client::execute,
+        policy,
+        clock,
+        idempotent,
+        keep_copy,
+        timeout,
+        stats: SendStats::default(),
+        waited: Duration::ZERO,
+        spare: None,
+        state: State::Done,
+    };
+    send.start(request);
+    send
+}
+
+/// The retry loop, written out as a future rather than an `async fn`: an `async fn` keeps its
+/// `request` argument, the request it sends and the copy each in a slot of their own, and this
+/// future is part of every call. Here the request in flight lives only inside reqwest's own
+/// (boxed) future, and `spare` is the one copy: the next attempt's request, or the caller's.
+struct RetrySend<'a, E, P> {
+    client: &'a reqwest::Client,
+    /// `reqwest::Client::execute` (a generic: reqwest does not name the future it returns).
+    execute: E,
+    policy: &'a RetryPolicy,
+    clock: &'a dyn Clock,
+    idempotent: bool,
+    keep_copy: bool,
+    /// For each attempt without a timeout of its own.
+    timeout: Option<Duration>,
+    stats: SendStats,
+    waited: Duration,
+    spare: Option<Request>,
+    state: State<'a, P>,
+}
+
+enum State<'a, P> {
+    /// An attempt in flight.
+    Sending(P),
+    /// Draining the failed response and waiting before the next attempt (rare: boxed).
+    Waiting(BoxFuture<'a, ()>),
+    /// Finished (or not started).
+    Done,
+}
+
+impl<'a, E, P> RetrySend<'a, E, P>
+where
+    E: Fn(&reqwest::Client, Request) -> P,
+{
+    /// Sends the next attempt, first keeping a copy of it when another send may follow.
+    fn start(&mut self, mut request: Request) {
+        self.stats.attempts += 1;
+        self.spare = if self.keep_copy || self.policy.max_retries > self.stats.attempts - 1 {
             request.try_clone()
         } else {
             None
         };
-        let method = request.method().clone();
-        let result = client.execute(request).await;
-        let retries_done = stats.attempts - 1;
-        let decision = match &result {
-            Ok(resp) => decide_status(
-                policy,
-                resp.status(),
-                resp.headers(),
-                idempotent,
-                retries_done,
-                waited,
-                clock.system_now(),
-            ),
-            Err(e) => decide_error(policy, e, idempotent, retries_done, waited),
-        };
-        let (Decision::Retry(wait), Some(next)) = (decision, spare) else {
-            return (result, stats);
-        };
-        match &result {
-            Ok(resp) => tracing::debug!(
-                attempt = stats.attempts,
-                %method,
-                status = resp.status().as_u16(),
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                "retrying after error status"
-            ),
-            Err(e) => tracing::debug!(
-                attempt = stats.attempts,
-                %method,
-                error = %e,
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
-                "retrying after transport error"
-            ),
+        // The timeout is set on the attempt after the copy is made: setting it creates the
+        // request's extension map (three allocations), which the copy would clone as well.
+        if let Some(timeout) = self.timeout
+            && request.timeout().is_none()
+        {
+            *request.timeout_mut() = Some(timeout);
         }
-        if let Ok(resp) = result {
-            // Read (a bounded amount of) the body so the connection can be reused.
-            drain(resp).await;
+        self.state = State::Sending((self.execute)(self.client, request));
+    }
+}
+
+impl<'a, E, P> Future for RetrySend<'a, E, P>
+where
+    E: Fn(&reqwest::Client, Request) -> P + Unpin,
+    P: Future<Output = reqwest::Result<Response>> + Unpin,
+{
+    type Output = (reqwest::Result<Response>, SendStats, Option<Request>);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        loop {
+            match &mut this.state {
+                State::Sending(pending) => {
+                    let result = ready!(Pin::new(pending).poll(cx));
+                    this.state = State::Done;
+                    let retries_done = this.stats.attempts - 1;
+                    let decision = match &result {
+                        Ok(resp) => decide_status(
+                            this.policy,
+                            resp.status(),
+                            resp.headers(),
+                            this.idempotent,
+                            retries_done,
+                            this.waited,
+                            this.clock.system_now(),
+                        ),
+                        Err(e) => {
+                            decide_error(this.policy, e, this.idempotent, retries_done, this.waited)
+                        }
+                    };
+                    let wait = match (decision, &this.spare) {
+                        (Decision::Retry(wait), Some(next)) => {
+                            log_retry(this.stats.attempts, next.method(), &result, wait);
+                            wait
+                        }
+                        _ => {
+                            let spare = this.spare.take().filter(|_| this.keep_copy);
+                            return Poll::Ready((result, this.stats, spare));
+                        }
+                    };
+                    let clock = this.clock;
+                    this.state = State::Waiting(Box::pin(async move {
+                        if let Ok(resp) = result {
+                            // Read (a bounded amount of) the body so the connection can be reused.
+                            drain(resp).await;
+                        }
+                        clock.sleep(wait).await;
+                    }));
+                    this.waited += wait;
+                }
+                State::Waiting(wait) => {
+                    ready!(wait.as_mut().poll(cx));
+                    // `spare` is set: a retry is only decided with a copy in hand.
+                    let next = this.spare.take().expect("a retry has its request");
+                    this.start(next);
+                }
+                State::Done => panic!("retry future polled after completion"),
+            }
         }
-        clock.sleep(wait).await;
-        waited += wait;
-        request = next;
+    }
+}
+
+fn log_retry(attempt: u32, method: &Method, result: &reqwest::Result<Response>, wait: Duration) {
+    let wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX);
+    match result {
+        Ok(resp) => tracing::debug!(
+            attempt,
+            %method,
+            status = resp.status().as_u16(),
+            wait_ms,
+            "retrying after error status"
+        ),
+        Err(e) => tracing::debug!(
+            attempt,
+            %method,
+            error = %e,
+            wait_ms,
+            "retrying after transport error"
+        ),
     }
 }
 

@@ -6,7 +6,7 @@ use std::collections::hash_map::RandomState;
 use std::fmt;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::Duration;
 
 use auth0_management_api::hooks::BoxFuture;
@@ -32,17 +32,39 @@ use crate::retry::{self, RetryPolicy};
 /// ```
 #[derive(Clone)]
 pub struct AccessToken {
-    value: SecretString,
+    /// Shared: the client hands the cached token to every call, and a clone should neither copy
+    /// the secret (the last clone dropped zeroizes it) nor format the header again.
+    inner: Arc<TokenValue>,
     expires_in: Option<Duration>,
+}
+
+struct TokenValue {
+    value: SecretString,
+    /// `Bearer <token>`, marked sensitive, made on first use.
+    header: OnceLock<HeaderValue>,
 }
 
 impl AccessToken {
     /// Wraps a token value (the part after `Bearer `).
     pub fn new(value: impl Into<String>) -> Self {
         Self {
-            value: SecretString::from(value.into()),
+            inner: Arc::new(TokenValue {
+                value: SecretString::from(value.into()),
+                header: OnceLock::new(),
+            }),
             expires_in: None,
         }
+    }
+
+    /// `Bearer <token>` as a header value marked sensitive (hidden from `Debug`, never indexed
+    /// by HTTP/2 header compression); `None` if the token has characters a header cannot carry.
+    pub(crate) fn bearer_header(&self) -> Option<HeaderValue> {
+        if let Some(h) = self.inner.header.get() {
+            return Some(h.clone());
+        }
+        let mut h = HeaderValue::try_from(format!("Bearer {}", self.expose_secret())).ok()?;
+        h.set_sensitive(true);
+        Some(self.inner.header.get_or_init(|| h).clone())
     }
 
     /// Records how long the token is valid, counted from now.
@@ -58,7 +80,7 @@ impl AccessToken {
 
     /// The token value. Do not log it.
     pub fn expose_secret(&self) -> &str {
-        self.value.expose_secret()
+        self.inner.value.expose_secret()
     }
 
     fn same_value(&self, other: &AccessToken) -> bool {
@@ -301,13 +323,14 @@ pub(crate) struct ClientCredentials {
     pub(crate) client_secret: SecretString,
     pub(crate) audience: String,
     pub(crate) scope: Option<String>,
-    pub(crate) cache: TokenCache,
     pub(crate) options: CacheOptions,
     pub(crate) retry: RetryPolicy,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) headers: HeaderMap,
     pub(crate) timeout: Option<Duration>,
-    key: CacheKey,
+    /// This source's entry of `cache`, looked up once: entries are never removed (clearing
+    /// empties them), so it stays the one other clients with the same key see.
+    slot: Arc<Slot>,
 }
 
 impl fmt::Debug for ClientCredentials {
@@ -359,6 +382,7 @@ impl ClientCredentials {
             scope: scope.clone(),
             secret_fingerprint: cache.fingerprint(client_secret.expose_secret()),
         };
+        let slot = cache.slot(&key);
         Self {
             http,
             token_url,
@@ -366,13 +390,12 @@ impl ClientCredentials {
             client_secret,
             audience,
             scope,
-            cache,
             options,
             retry,
             clock,
             headers,
             timeout,
-            key,
+            slot,
         }
     }
 
@@ -380,13 +403,13 @@ impl ClientCredentials {
         if !self.options.enabled {
             return self.fetch().await;
         }
-        let slot = self.cache.slot(&self.key);
-        if let Some(t) = self.fresh(&slot) {
+        let slot = &self.slot;
+        if let Some(t) = self.fresh(slot) {
             return Ok(t);
         }
         let generation = slot.generation.load(Ordering::Acquire);
         let _flight = slot.fetch.lock().await;
-        if let Some(t) = self.fresh(&slot) {
+        if let Some(t) = self.fresh(slot) {
             return Ok(t);
         }
         // A fetch finished while this caller waited and failed: share its outcome instead of
@@ -447,8 +470,15 @@ impl ClientCredentials {
         *request.timeout_mut() = self.timeout;
 
         let started = self.clock.now();
-        let (result, stats) =
-            retry::send(&self.http, request, &self.retry, self.clock.as_ref(), true).await;
+        let (result, stats) = retry::send(
+            &self.http,
+            request,
+            &self.retry,
+            self.clock.as_ref(),
+            true,
+            None,
+        )
+        .await;
         let response = result.map_err(Error::from_reqwest)?;
         let status = response.status();
         tracing::debug!(
@@ -511,12 +541,18 @@ impl ClientCredentials {
 
 impl TokenSource for ClientCredentials {
     fn token(&self) -> BoxFuture<'_, Result<AccessToken, Error>> {
+        // The common case, a fresh cached token, without building (and boxing) the future
+        // that can fetch one: that one holds a whole token request and is large.
+        if self.options.enabled
+            && let Some(t) = self.fresh(&self.slot)
+        {
+            return Box::pin(std::future::ready(Ok(t)));
+        }
         Box::pin(self.cached_token())
     }
 
     fn invalidate(&self, token: &AccessToken) {
-        let slot = self.cache.slot(&self.key);
-        let mut state = lock(&slot.state);
+        let mut state = lock(&self.slot.state);
         if state.as_ref().is_some_and(|c| c.token.same_value(token)) {
             *state = None;
         }

@@ -3,10 +3,13 @@
 //! [`Transport`] hook.
 
 use std::fmt;
+use std::future::{Future, ready};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use auth0_management_api::hooks::{BoxFuture, Transport};
+use futures::FutureExt as _;
+use futures::future::Either;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument as _;
@@ -39,11 +42,12 @@ tokio::task_local! {
 }
 
 impl CallContext {
-    /// Runs `fut` with a fresh context, returning its output and the context.
-    pub(crate) async fn scope<F: Future>(fut: F) -> (F::Output, Arc<CallContext>) {
-        let ctx = Arc::new(CallContext::default());
-        let out = CALL.scope(ctx.clone(), fut).await;
-        (out, ctx)
+    /// `fut`, run with `ctx` as the context of the call (read `ctx` after it finished).
+    pub(crate) fn scope_with<F: Future>(
+        ctx: Arc<CallContext>,
+        fut: F,
+    ) -> impl Future<Output = F::Output> {
+        CALL.scope(ctx, fut)
     }
 
     pub(crate) fn take_error(&self) -> Option<Error> {
@@ -94,20 +98,15 @@ impl fmt::Debug for CoreTransport {
 }
 
 /// `Bearer <token>` as a header value marked sensitive (hidden from `Debug`, never indexed by
-/// HTTP/2 header compression).
+/// HTTP/2 header compression). Made once per token, not once per call.
 fn bearer(token: &AccessToken) -> Result<HeaderValue, Error> {
-    let mut v =
-        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
-            Error::Auth {
-                status: None,
-                error: None,
-                error_description: Some(
-                    "the access token contains characters not allowed in an HTTP header".into(),
-                ),
-            }
-        })?;
-    v.set_sensitive(true);
-    Ok(v)
+    token.bearer_header().ok_or_else(|| Error::Auth {
+        status: None,
+        error: None,
+        error_description: Some(
+            "the access token contains characters not allowed in an HTTP header".into(),
+        ),
+    })
 }
 
 /// The token a request carries, read back from its `Authorization` header.
@@ -121,7 +120,8 @@ fn token_of(request: &Request) -> Option<AccessToken> {
 }
 
 impl CoreTransport {
-    /// Adds the default headers, the timeout and the `Authorization` header.
+    /// Adds the default headers and the `Authorization` header. (The timeout is set by
+    /// [`send`](Self::send), on each attempt.)
     pub(crate) async fn authorize(&self, request: &mut Request) -> Result<(), Error> {
         // `|` in the path was already percent-encoded by the generated crate's hooks.
         let headers = request.headers_mut();
@@ -130,66 +130,108 @@ impl CoreTransport {
                 headers.insert(name.clone(), value.clone());
             }
         }
-        if request.timeout().is_none() {
-            *request.timeout_mut() = self.timeout;
-        }
         let token = self.token_source.token().await?;
         request.headers_mut().insert(AUTHORIZATION, bearer(&token)?);
         Ok(())
     }
 
-    /// Sends with retries; on a 401, refreshes the token and sends once more.
-    pub(crate) async fn send(
-        &self,
-        client: &reqwest::Client,
+    /// Sends with retries and the timeout; on a 401, refreshes the token and sends once more.
+    ///
+    /// Combinators, not an `async fn`, for the reason given in [`ManagementClient::call`]: an
+    /// `async` layer keeps its `request` argument in a slot of its own beside the future it
+    /// hands the request to, and this future is boxed for every call.
+    ///
+    /// [`ManagementClient::call`]: crate::ManagementClient::call
+    pub(crate) fn send<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
         request: Request,
-    ) -> (reqwest::Result<Response>, u32) {
+    ) -> impl Future<Output = (reqwest::Result<Response>, u32)> + Send + 'a {
         let idempotent = retry::is_idempotent(request.method());
-        let spare = request.try_clone();
-        let rejected = token_of(&request);
-        let (result, stats) = retry::send(
+        // A copy of what was sent, for the one re-send after a 401 (the retry loop makes it
+        // anyway; it hands it back instead of this copying every request again).
+        retry::send_keeping_copy(
             client,
             request,
             &self.retry,
             self.clock.as_ref(),
             idempotent,
+            true,
+            self.timeout,
         )
-        .await;
-        let mut attempts = stats.attempts;
-        let result = match result {
-            Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => match (spare, rejected) {
-                (Some(mut again), Some(rejected)) => match self.fresh_token(&rejected).await {
-                    Some(header) => {
-                        tracing::debug!("401: retrying once with a new token");
-                        retry::drain(resp).await;
-                        again.headers_mut().insert(AUTHORIZATION, header);
-                        let (r, s) = retry::send(
-                            client,
-                            again,
-                            &self.retry,
-                            self.clock.as_ref(),
-                            idempotent,
-                        )
-                        .await;
-                        attempts += s.attempts;
-                        r
+        .then(move |(result, stats, spare)| {
+            let attempts = stats.attempts;
+            match result {
+                Ok(resp) if resp.status() == StatusCode::UNAUTHORIZED => {
+                    match spare.and_then(|again| token_of(&again).map(|rejected| (again, rejected)))
+                    {
+                        // Boxed: a rare path, which would otherwise make every call's future
+                        // larger.
+                        Some((again, rejected)) => Either::Right(Box::pin(async move {
+                            let (r, more) = self
+                                .after_unauthorized(client, resp, again, &rejected, idempotent)
+                                .await;
+                            (r, attempts + more)
+                        })),
+                        None => Either::Left(ready((Ok(resp), attempts))),
                     }
-                    None => Ok(resp),
-                },
-                _ => Ok(resp),
-            },
-            other => other,
-        };
+                }
+                other => Either::Left(ready((other, attempts))),
+            }
+        })
+        .map(move |(result, attempts)| (self.finish(result), attempts))
+    }
+
+    /// Records the final response for the caller and puts the body limit on it.
+    fn finish(&self, result: reqwest::Result<Response>) -> reqwest::Result<Response> {
         if let Ok(resp) = &result {
+            let status = resp.status();
+            // Only an error status's rate-limit details are ever read (`error::convert`):
+            // a success does not parse its headers for them.
+            let (rate_limit, retry_after) = if status.is_success() {
+                (None, None)
+            } else {
+                (
+                    RateLimit::from_headers(resp.headers()),
+                    retry::server_delay(resp.headers(), self.clock.system_now()),
+                )
+            };
             record_last(LastResponse {
-                status: resp.status(),
-                rate_limit: RateLimit::from_headers(resp.headers()),
-                retry_after: retry::server_delay(resp.headers(), self.clock.system_now()),
+                status,
+                rate_limit,
+                retry_after,
             });
         }
         // Every body the caller reads (the generated layer reads them whole) stops at the limit.
-        let result = result.map(|resp| body_limit::limit(resp, self.max_response_bytes));
-        (result, attempts)
+        result.map(|resp| body_limit::limit(resp, self.max_response_bytes))
+    }
+
+    /// After a 401 (`resp`) for `rejected`: with a new token, sends `again` once more; returns
+    /// the response to use and the attempts made here.
+    async fn after_unauthorized(
+        &self,
+        client: &reqwest::Client,
+        resp: Response,
+        mut again: Request,
+        rejected: &AccessToken,
+        idempotent: bool,
+    ) -> (reqwest::Result<Response>, u32) {
+        let Some(header) = self.fresh_token(rejected).await else {
+            return (Ok(resp), 0);
+        };
+        tracing::debug!("401: retrying once with a new token");
+        retry::drain(resp).await;
+        again.headers_mut().insert(AUTHORIZATION, header);
+        let (r, s) = retry::send(
+            client,
+            again,
+            &self.retry,
+            self.clock.as_ref(),
+            idempotent,
+            self.timeout,
+        )
+        .await;
+        (r, s.attempts)
     }
 
     /// After a 401 for `rejected`: a header with a different token, or `None` (the source has
@@ -243,25 +285,27 @@ impl Transport for CoreTransport {
             duration_ms = tracing::field::Empty,
         );
         let handle = span.clone();
+        let started = self.clock.now();
+        // Combinators, not an `async` block that awaits `send`: the block would keep the
+        // request in a slot of its own, and this box is allocated for every call.
         Box::pin(
-            async move {
-                let started = self.clock.now();
-                let (result, attempts) = self.send(client, request).await;
-                handle.record("attempts", attempts);
-                handle.record(
-                    "duration_ms",
-                    u64::try_from(self.clock.now().duration_since(started).as_millis())
-                        .unwrap_or(u64::MAX),
-                );
-                match &result {
-                    Ok(resp) => {
-                        handle.record("status", resp.status().as_u16());
+            self.send(client, request)
+                .map(move |(result, attempts)| {
+                    handle.record("attempts", attempts);
+                    handle.record(
+                        "duration_ms",
+                        u64::try_from(self.clock.now().duration_since(started).as_millis())
+                            .unwrap_or(u64::MAX),
+                    );
+                    match &result {
+                        Ok(resp) => {
+                            handle.record("status", resp.status().as_u16());
+                        }
+                        Err(e) => tracing::debug!(error = %e, "request failed"),
                     }
-                    Err(e) => tracing::debug!(error = %e, "request failed"),
-                }
-                result
-            }
-            .instrument(span),
+                    result
+                })
+                .instrument(span),
         )
     }
 }
