@@ -2,6 +2,8 @@
 //! beyond users: each checked over HTTP. In debug builds every response here has also passed
 //! the emulator's own check against the spec's response schemas.
 
+mod common;
+use common::token;
 use std::time::Duration;
 
 use auth0_management_emulator::{Emulator, EmulatorBuilder};
@@ -12,28 +14,6 @@ struct T {
     emu: Emulator,
     http: reqwest::Client,
     token: String,
-}
-
-async fn token(emu: &Emulator, http: &reqwest::Client, scope: Option<&str>) -> String {
-    let mut body = json!({
-        "grant_type": "client_credentials",
-        "client_id": emu.client_id(),
-        "client_secret": emu.client_secret(),
-        "audience": emu.audience(),
-    });
-    if let Some(s) = scope {
-        body["scope"] = json!(s);
-    }
-    let r: Value = http
-        .post(format!("{}/oauth/token", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["access_token"].as_str().unwrap().to_string()
 }
 
 async fn start_with(builder: EmulatorBuilder) -> T {

@@ -1,6 +1,8 @@
 //! The emulator behaves like a tenant: auth, validation, pagination, metadata merging.
 
+mod common;
 use auth0_management_emulator::Emulator;
+use common::token;
 use serde_json::{Value, json};
 
 struct T {
@@ -14,28 +16,6 @@ async fn start() -> T {
     let http = reqwest::Client::new();
     let token = token(&emu, &http, None).await;
     T { emu, http, token }
-}
-
-async fn token(emu: &Emulator, http: &reqwest::Client, scope: Option<&str>) -> String {
-    let mut body = json!({
-        "grant_type": "client_credentials",
-        "client_id": emu.client_id(),
-        "client_secret": emu.client_secret(),
-        "audience": emu.audience(),
-    });
-    if let Some(s) = scope {
-        body["scope"] = json!(s);
-    }
-    let r: Value = http
-        .post(format!("{}/oauth/token", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["access_token"].as_str().unwrap().to_string()
 }
 
 impl T {

@@ -1,14 +1,14 @@
 //! `client.clients()` and the seed's client methods against a local mock server.
 
 use auth0_management::Error;
-use auth0_management::api::types::{CreateClientRequestContent, UpdateClientRequestContent};
+use auth0_management::api::types::UpdateClientRequestContent;
 use auth0_management::managers::clients::{GetClientParams, GetClientsParams};
 use futures::TryStreamExt as _;
 use httpmock::prelude::*;
 use serde_json::json;
 
 mod common;
-use common::{client, exact};
+use common::{client, exact, new_app};
 
 fn app(id: &str) -> serde_json::Value {
     json!({"client_id": id, "name": format!("app-{id}"), "app_type": "spa", "is_first_party": true})
@@ -266,66 +266,6 @@ async fn checkpoint_errors_are_mapped() {
         matches!(&err, Error::Api { status: 403, error_code: Some(c), .. } if c == "insufficient_scope"),
         "{err:?}"
     );
-}
-
-fn new_app() -> CreateClientRequestContent {
-    CreateClientRequestContent {
-        addons: None,
-        allowed_clients: Vec::new(),
-        allowed_logout_urls: Vec::new(),
-        allowed_origins: Vec::new(),
-        app_type: Some("spa".into()),
-        async_approval_notification_channels: None,
-        callbacks: Vec::new(),
-        client_aliases: Vec::new(),
-        client_authentication_methods: None,
-        client_metadata: None,
-        compliance_level: None,
-        cross_origin_authentication: None,
-        cross_origin_loc: None,
-        custom_login_page: None,
-        custom_login_page_on: None,
-        custom_login_page_preview: None,
-        default_organization: None,
-        description: None,
-        encryption_key: None,
-        express_configuration: None,
-        fedcm_login: None,
-        form_template: None,
-        grant_types: Vec::new(),
-        initiate_login_uri: None,
-        is_first_party: None,
-        is_token_endpoint_ip_header_trusted: None,
-        jwt_configuration: None,
-        logo_uri: None,
-        mobile: None,
-        my_organization_configuration: None,
-        name: "My app".parse().unwrap(),
-        native_social_login: None,
-        oidc_backchannel_logout: None,
-        oidc_conformant: None,
-        oidc_logout: None,
-        organization_discovery_methods: Vec::new(),
-        organization_require_behavior: None,
-        organization_usage: None,
-        par_request_expiry: None,
-        redirection_policy: None,
-        refresh_token: None,
-        require_proof_of_possession: None,
-        require_pushed_authorization_requests: None,
-        resource_server_identifier: None,
-        session_transfer: None,
-        signed_request_object: None,
-        skip_non_verifiable_callback_uri_confirmation_prompt: None,
-        sso: None,
-        sso_disabled: None,
-        third_party_security_mode: None,
-        token_endpoint_auth_method: None,
-        token_exchange: None,
-        token_quota: None,
-        token_vault_privileged_access: None,
-        web_origins: Vec::new(),
-    }
 }
 
 #[tokio::test]

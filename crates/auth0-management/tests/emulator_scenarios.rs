@@ -21,6 +21,9 @@
 
 use std::time::Duration;
 
+mod common;
+use common::new_app;
+
 use auth0_management::api::types;
 use auth0_management::managers::client_grants::GetClientGrantsParams;
 use auth0_management::managers::clients::GetClientsParams;
@@ -635,66 +638,6 @@ async fn retries_on_server_errors_only_for_idempotent_calls() {
             .unwrap()
             .is_empty()
     );
-}
-
-fn new_app() -> types::CreateClientRequestContent {
-    types::CreateClientRequestContent {
-        addons: None,
-        allowed_clients: Vec::new(),
-        allowed_logout_urls: Vec::new(),
-        allowed_origins: Vec::new(),
-        app_type: Some("spa".into()),
-        async_approval_notification_channels: None,
-        callbacks: Vec::new(),
-        client_aliases: Vec::new(),
-        client_authentication_methods: None,
-        client_metadata: None,
-        compliance_level: None,
-        cross_origin_authentication: None,
-        cross_origin_loc: None,
-        custom_login_page: None,
-        custom_login_page_on: None,
-        custom_login_page_preview: None,
-        default_organization: None,
-        description: None,
-        encryption_key: None,
-        express_configuration: None,
-        fedcm_login: None,
-        form_template: None,
-        grant_types: Vec::new(),
-        initiate_login_uri: None,
-        is_first_party: None,
-        is_token_endpoint_ip_header_trusted: None,
-        jwt_configuration: None,
-        logo_uri: None,
-        mobile: None,
-        my_organization_configuration: None,
-        name: "My app".parse().unwrap(),
-        native_social_login: None,
-        oidc_backchannel_logout: None,
-        oidc_conformant: None,
-        oidc_logout: None,
-        organization_discovery_methods: Vec::new(),
-        organization_require_behavior: None,
-        organization_usage: None,
-        par_request_expiry: None,
-        redirection_policy: None,
-        refresh_token: None,
-        require_proof_of_possession: None,
-        require_pushed_authorization_requests: None,
-        resource_server_identifier: None,
-        session_transfer: None,
-        signed_request_object: None,
-        skip_non_verifiable_callback_uri_confirmation_prompt: None,
-        sso: None,
-        sso_disabled: None,
-        third_party_security_mode: None,
-        token_endpoint_auth_method: None,
-        token_exchange: None,
-        token_quota: None,
-        token_vault_privileged_access: None,
-        web_origins: Vec::new(),
-    }
 }
 
 fn new_api() -> types::CreateResourceServerRequestContent {
