@@ -7,34 +7,7 @@ use httpmock::prelude::*;
 use serde_json::json;
 
 mod common;
-use common::client;
-
-/// Matches the raw (percent-encoded) path and exactly these query pairs (any order).
-fn exact(
-    path: &str,
-    query: &[(&str, &str)],
-) -> impl Fn(&HttpMockRequest) -> bool + Send + Sync + 'static {
-    let path = path.to_owned();
-    let mut want: Vec<(String, String)> = query
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    want.sort();
-    move |req| {
-        let uri = req.uri().to_string();
-        let url = if uri.starts_with('/') {
-            reqwest::Url::parse(&format!("http://h{uri}")).unwrap()
-        } else {
-            reqwest::Url::parse(&uri).unwrap()
-        };
-        let mut got: Vec<(String, String)> = url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        got.sort();
-        url.path() == path && got == want
-    }
-}
+use common::{client, exact};
 
 fn log(id: &str) -> serde_json::Value {
     json!({"log_id": id, "type": "s", "date": "2026-01-01T00:00:00.000Z", "description": "ok", "new_field": 1})
